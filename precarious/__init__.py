@@ -1,0 +1,25 @@
+"""precarious: clean, structured records out of saved Cambridge Core book-chapter pages.
+
+    >>> from precarious import extract
+    >>> record = extract(text, name="000_89d64f6c4c7f9a3b")
+    >>> record.to_dict()["title"]
+"""
+
+from precarious.corpus import Corpus, extract_all
+from precarious.errors import Ambiguous, NotAChapter, NotFound, PrecariousError, UnreadableFile
+from precarious.records import Record, extract
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Ambiguous",
+    "Corpus",
+    "NotAChapter",
+    "NotFound",
+    "PrecariousError",
+    "Record",
+    "UnreadableFile",
+    "__version__",
+    "extract",
+    "extract_all",
+]

@@ -1,0 +1,6 @@
+"""python -m precarious"""
+
+
+from precarious.cli import run
+
+run()

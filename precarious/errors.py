@@ -1,0 +1,37 @@
+"""The tool's own errors. The core raises these; only the CLI turns them into messages."""
+
+from __future__ import annotations
+
+
+class PrecariousError(Exception):
+    """Base of every error precarious raises on purpose."""
+
+
+class UnreadableFile(PrecariousError):
+    """A path that cannot be read as a page: missing, empty, binary, undecodable."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class NotAChapter(PrecariousError):
+    """A readable page that is not a Cambridge Core book-chapter page."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: not a Cambridge Core chapter page: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class NotFound(PrecariousError):
+    """No page matches what the user asked for."""
+
+
+class Ambiguous(PrecariousError):
+    """Several pages match what the user asked for."""
+
+    def __init__(self, message: str, candidates: list[str]) -> None:
+        super().__init__(message)
+        self.candidates = candidates

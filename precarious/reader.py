@@ -1,0 +1,120 @@
+"""Paths → Page: decoding, byte-order marks, newlines and odd spaces.
+
+The original text is kept for provenance; `lines` is the normalized form that
+the block rules match against.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+from precarious.errors import PrecariousError, UnreadableFile
+
+# CRLF, CR and LF all end a line; nothing else does (U+2028 and friends become spaces).
+_NEWLINE = regex.compile(r"\r\n|\r|\n")
+# NBSP, thin spaces, tabs, control characters and other separators count as one space.
+_ODD_SPACE = regex.compile(r"[\p{Zs}\p{Cc}\u2028\u2029]+")
+# Invisible characters that only get in the way of matching.
+_INVISIBLE = regex.compile(r"[\u00ad\u200b\u2060\ufeff]")
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One saved page: its name (the record id), where it came from and its text."""
+
+    name: str
+    path: str
+    text: str
+    lines: tuple[str, ...]
+    open_end: bool  # the last line has no newline: a cut-off download ends like this
+
+    def line(self, number: int) -> str:
+        """The normalized line `number` (1-based)."""
+        return self.lines[number - 1]
+
+
+def normalize(line: str) -> str:
+    """One line as the rules see it: odd spaces folded to one space, trimmed."""
+    return _ODD_SPACE.sub(" ", _INVISIBLE.sub("", line)).strip()
+
+
+def decode(data: bytes, path: str) -> str:
+    """Bytes → text: UTF-8 (BOM optional), or UTF-16 when it starts with its BOM."""
+    encoding = "utf-8"
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            data, encoding = data[len(bom) :], name
+            break
+    if encoding == "utf-8" and b"\x00" in data:
+        offset = data.index(b"\x00")
+        raise UnreadableFile(path, f"binary file (NUL byte at offset {offset})")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as err:
+        bad = data[err.start : err.start + 1].hex()
+        raise UnreadableFile(
+            path, f"not {encoding.upper()} text (byte 0x{bad} at offset {err.start})"
+        ) from None
+    if not text.strip():
+        raise UnreadableFile(path, "empty file")
+    return text
+
+
+def page_from_text(text: str, name: str, path: str = "") -> Page:
+    """A Page from text already decoded (the library entry point for strings)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    raw = _NEWLINE.split(text)
+    open_end = raw[-1] != ""
+    if not open_end:
+        raw.pop()  # the final newline ends the last line; it does not start a new one
+    return Page(
+        name=name,
+        path=path or name,
+        text=text,
+        lines=tuple(normalize(line) for line in raw),
+        open_end=open_end,
+    )
+
+
+def read_page(path: Path | str) -> Page:
+    """Read one file as a Page, or raise UnreadableFile saying why not."""
+    shown = os.fspath(path)
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise UnreadableFile(shown, "no such file") from None
+    except IsADirectoryError:
+        raise UnreadableFile(shown, "is a directory") from None
+    except PermissionError:
+        raise UnreadableFile(shown, "permission denied") from None
+    except OSError as err:
+        raise UnreadableFile(shown, err.strerror or str(err)) from None
+    return page_from_text(decode(data, shown), p.stem, shown)
+
+
+def page_paths(paths: Iterable[Path | str]) -> Iterator[Path | PrecariousError]:
+    """Expand folders to their .txt files (sorted by name); yield an error for each bad path."""
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            found = sorted(c for c in p.iterdir() if c.suffix == ".txt")
+            if not found:
+                yield UnreadableFile(os.fspath(path), "folder has no .txt files")
+            yield from found
+        elif p.exists():
+            yield p
+        else:
+            yield UnreadableFile(os.fspath(path), "no such file or folder")

@@ -1,0 +1,199 @@
+"""Record(s) → text: tables and detail views for terminals, TSV, JSON. Returns strings.
+
+Machine formats go through the json and csv modules only. rich is imported
+lazily, on the terminal path alone, and scraped text reaches it as Text, never
+as markup (titles may contain [brackets]).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from precarious.blocks import Block
+from precarious.records import Record
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+LIST_COLUMNS = ("number", "title", "pages", "summary_heading", "warnings", "id")
+
+
+def pages_text(record: Record, dash: str = "-") -> str:
+    """'134-179', '134-' when the end is unknown, '' when there are no pages."""
+    p = record.pages
+    if p is None:
+        return ""
+    return f"{p.first or '?'}{dash}{p.last or '?'}"
+
+
+def book_text(record: Record) -> str:
+    b = record.book
+    return ": ".join(x for x in (b.title, b.subtitle) if x)
+
+
+def list_row(record: Record) -> dict[str, str]:
+    """The values of one `list` row, as text ('' for null)."""
+    return {
+        "number": "" if record.number is None else str(record.number),
+        "title": record.title or "",
+        "pages": pages_text(record),
+        "summary_heading": record.summary_heading or "",
+        "warnings": str(len(record.warnings)),
+        "id": record.id,
+    }
+
+
+def to_json(items: Iterable[dict[str, Any]] | dict[str, Any]) -> str:
+    """One JSON document (an array, or one object), indented, UTF-8 as is."""
+    data = items if isinstance(items, dict) else list(items)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_jsonl(items: Iterable[dict[str, Any]]) -> str:
+    """One compact JSON object per line."""
+    return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in items)
+
+
+def to_tsv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """Tab-separated lines with a header: no box drawing, no wrapping."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def records_tsv(records: Sequence[Record]) -> str:
+    return to_tsv(LIST_COLUMNS, ([list_row(r)[c] for c in LIST_COLUMNS] for r in records))
+
+
+def detail_fields(record: Record) -> list[tuple[str, str]]:
+    """The labelled facts of one record, for the `show` views ('—' for null)."""
+    b = record.book
+    authors = "; ".join(
+        a.name + (f" ({a.affiliation})" if a.affiliation else "") for a in record.authors
+    )
+    count = f" ({record.pages.count} pages)" if record.pages and record.pages.count else ""
+    fields = [
+        ("Book", book_text(record)),
+        ("Chapter", "" if record.number is None else str(record.number)),
+        ("Title", record.title or ""),
+        ("Part", record.part or ""),
+        ("Type", record.type or ""),
+        ("Authors", authors),
+        ("Pages", pages_text(record, "–") + count),
+        ("Publisher", b.publisher or ""),
+        ("Print year", "" if b.print_year is None else str(b.print_year)),
+        ("Published online", record.published_online or ""),
+        ("Captured", record.captured_at or ""),
+        ("DOI", record.doi or ""),
+        ("Id", record.id),
+        ("Source", record.source),
+    ]
+    return [(label, value or "—") for label, value in fields]
+
+
+def record_text(record: Record) -> str:
+    """`show` for pipes: 'Label: value' lines, then the summary, then the warnings."""
+    lines = [f"{label}: {value}" for label, value in detail_fields(record)]
+    lines.append("")
+    if record.summary_heading:
+        lines += [record.summary_heading, ""]
+    for paragraph in record.summary:
+        lines += [paragraph, ""]
+    lines += [f"warning: {w.message}" for w in record.warnings]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def blocks_rows(blocks: Sequence[Block]) -> list[tuple[str, str, str, str]]:
+    """A row per block (start, end, kind, first line); unknown blocks get a row per line."""
+    rows = []
+    for b in blocks:
+        lines = b.text_lines() or [(b.start, "")]
+        if b.kind == "unknown":
+            rows += [(str(n), str(n), b.kind, text) for n, text in lines]
+        else:
+            rows.append((str(b.start), str(b.end), b.kind, lines[0][1]))
+    return rows
+
+
+def blocks_tsv(blocks: Sequence[Block]) -> str:
+    return to_tsv(("start", "end", "kind", "text"), blocks_rows(blocks))
+
+
+# -- terminal views (rich) ------------------------------------------------------------
+
+
+def _rich(renderables: Sequence[RenderableType], width: int) -> str:
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=width, force_terminal=True, highlight=False)
+    for r in renderables:
+        console.print(r)
+    out = console.file.getvalue()
+    assert isinstance(out, str)
+    return out
+
+
+def records_table(records: Sequence[Record], width: int) -> str:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("Title", ratio=3)
+    table.add_column("Pages", no_wrap=True)
+    table.add_column("Summary heading", ratio=2)
+    table.add_column("Warn", justify="right")
+    table.add_column("Id", no_wrap=True, style="dim")
+    for r in records:
+        row = list_row(r)
+        title = Text(r.title) if r.title else Text("(untitled)", style="dim italic")
+        warnings = Text(row["warnings"], style="yellow") if r.warnings else Text("")
+        table.add_row(
+            Text(row["number"]),
+            title,
+            Text(row["pages"]),
+            Text(row["summary_heading"]),
+            warnings,
+            Text(r.id),
+        )
+    return _rich([table], width)
+
+
+def record_panel(record: Record, width: int) -> str:
+    from rich.table import Table
+    from rich.text import Text
+
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    for label, value in detail_fields(record):
+        facts.add_row(Text(label), Text(value, style="dim" if value == "—" else ""))
+    parts: list[RenderableType] = [facts, Text("")]
+    if record.summary_heading:
+        parts += [Text(record.summary_heading, style="bold"), Text("")]
+    for paragraph in record.summary:
+        parts += [Text(paragraph), Text("")]
+    for w in record.warnings:
+        parts.append(Text(f"warning: {w.message}", style="yellow"))
+    return _rich(parts, width)
+
+
+def blocks_table(blocks: Sequence[Block], width: int) -> str:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("Lines", justify="right", no_wrap=True)
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("Text", overflow="ellipsis", no_wrap=True)
+    for start, end, kind, text in blocks_rows(blocks):
+        span = start if start == end else f"{start}-{end}"
+        style = "red" if kind == "unknown" else ("dim" if kind == "boilerplate" else "")
+        table.add_row(Text(span), Text(kind, style=style), Text(text))
+    return _rich([table], width)
