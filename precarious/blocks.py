@@ -81,6 +81,8 @@ ONLINE = regex.compile(
 )
 NUMBERED_HEADING = regex.compile(r"^(?:chapter\s+)?(\d{1,3})\s*[-–—](?:\s+(.*))?$", regex.IGNORECASE)
 PART_LINE = regex.compile(r"^from\s+(?:part|section|book|volume)\b", regex.IGNORECASE)
+# The kinds of the Information section's lines.
+INFO_KINDS = frozenset({"information", "book", "pages", "doi", "publisher", "year"})
 # The Information fields, as they start a line (page layout) or sit inside a glued line (list).
 FIELD_MARKERS = {
     "pages": regex.compile(r",?\s*\bpp?\.\s*"),
@@ -229,13 +231,14 @@ def field_kind(text: str) -> str | None:
     return kind
 
 
-def _cut_kind(text: str, state: _State) -> str | None:
+def _cut_kind(text: str, previous: str | None) -> str | None:
     """For a last line cut off mid-word: the marker it is the start of, if any."""
     if len(text) < 3:
         return None
-    kinds = {kind for marker, kind in _CUT_MARKERS.items() if marker.casefold().startswith(text.casefold())}
-    if state.section == "information" and "publisher" in kinds:
-        return "publisher"
+    folded = text.casefold()
+    kinds = {kind for marker, kind in _CUT_MARKERS.items() if marker.casefold().startswith(folded)}
+    if previous in INFO_KINDS and "publisher" in kinds:
+        return "publisher"  # "Publishe…" after the page range: Publisher, not Published online
     return kinds.pop() if len(kinds) == 1 else None
 
 
@@ -251,14 +254,15 @@ def _classify(page: Page) -> list[str | None]:
         if texts[i]:
             next_text = texts[i]
     last = len(texts) - 1
+    previous = None
     for i, text in enumerate(texts):
         if not text:
             continue
         line = _Line(text, text != page.lines[i], nexts[i])
         kind = next((k for rule in RULES if (k := rule(line, state))), None)
         if kind is None and i == last and page.open_end:
-            kind = _cut_kind(text, state)
-        kinds[i] = kind or "unknown"
+            kind = _cut_kind(text, previous)
+        kinds[i] = previous = kind or "unknown"
     return kinds
 
 

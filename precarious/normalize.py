@@ -49,7 +49,7 @@ _PART = regex.compile(r"^from\s+(.+)$", regex.IGNORECASE)
 _ENTRY = regex.compile(r"^(?:chapter\s+)?(\d{1,3})\.?\s+(?:[-–—]\s+)?(\S.*)$", regex.IGNORECASE)
 # Where a glued "TitleSubtitle" may join: a lower-case letter, digit or closing mark, then a
 # capitalised word, with no space between.
-_GLUE = regex.compile(r"(?<=[\p{Ll}\p{N}?!)\]’”\"'])(?=\p{Lu}\p{Ll})")
+_GLUE = regex.compile(r"(?<=[\p{Ll}\p{N}?!)\]’”\"'])(?=\p{Lu}(?:\p{Ll}|\s))")
 # Names whose inner capital is not a join: McCarthy, MacArthur, DeGaulle, FitzGerald, …
 _NAME_PREFIX = regex.compile(r"(?:^|\s)(?:Mc|Mac|Fitz|De|Di|Da|Du|La|Le|Van|Von|O['’])$")
 

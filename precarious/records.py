@@ -14,7 +14,7 @@ from typing import Any
 import regex
 
 from precarious import normalize as norm
-from precarious.blocks import FIELD_MARKERS, Block, detect, strip_bullet
+from precarious.blocks import FIELD_MARKERS, INFO_KINDS, Block, detect, strip_bullet
 from precarious.errors import NotAChapter
 from precarious.reader import Page, page_from_text
 
@@ -212,7 +212,7 @@ class _Builder:
         numbered = any(n is not None for n in headings)
         has_pages = any(k == "pages" for _, segs in self.info_segments() for k, _ in segs)
         support = kinds & {"online", "summary", "contents"}
-        if has_pages or (numbered and support) or ("contents" in kinds and kinds & {"summary", "heading"}):
+        if has_pages or (numbered and support) or {"contents", "summary"} <= kinds:
             return
         found = sorted(kinds - {"unknown", "boilerplate"})
         raise NotAChapter(
@@ -366,9 +366,21 @@ class _Builder:
         return pages, replace(book, publisher=publisher, print_year=year), doi
 
     def info_segments(self) -> list[tuple[int, list[tuple[str, str]]]]:
-        """Each Information line (labels left out) cut into its (field, value) segments."""
-        kinds = ("information", "book", "pages", "doi", "publisher", "year")
-        return [(n, _segments(t)) for n, t in self.lines(*kinds) if not _LABEL_LINE.match(t)]
+        """Each Information line (labels left out) cut into its (field, value) segments.
+        A field line without its marker is one cut off inside the marker ("Publishe")."""
+        out = []
+        for b in self.blocks:
+            if b.kind not in INFO_KINDS:
+                continue
+            for n, raw in b.text_lines():
+                text = strip_bullet(raw)
+                if _LABEL_LINE.match(text):
+                    continue
+                segments = _segments(text)
+                if b.kind not in ("book", "information") and segments[0][0] == "book":
+                    segments = [(b.kind, text)]
+                out.append((n, segments))
+        return out
 
     def pages(self, found: tuple[int, str, bool] | None) -> Pages | None:
         if found is None:

@@ -1,0 +1,31 @@
+"""Shared paths and helpers for the suite."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+FIXTURES = ROOT / "tests" / "fixtures"
+GOLDEN = ROOT / "tests" / "golden"
+# The installed console script of the environment running the tests.
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture
+def seed_ids() -> list[str]:
+    return sorted(p.stem for p in SEEDS.glob("*.txt"))
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """An environment for running the installed command: our venv first on PATH,
+    no corpus override, no colour."""
+    env = {k: v for k, v in os.environ.items() if k != "PRECARIOUS_CORPUS"}
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["NO_COLOR"] = "1"
+    return env

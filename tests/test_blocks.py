@@ -1,0 +1,90 @@
+"""One test per block rule, on small pages written here."""
+
+from __future__ import annotations
+
+from precarious.blocks import detect, field_kind
+from precarious.reader import page_from_text
+
+
+def kinds(text: str) -> list[tuple[int, int, str]]:
+    return [(b.start, b.end, b.kind) for b in detect(page_from_text(text, "t"))]
+
+
+def test_boilerplate_lines() -> None:
+    text = "Skip to main content Accessibility help\n×\nHostname: x Render date: 2025-01-01T00:00:00Z\n"
+    assert kinds(text) == [(1, 3, "boilerplate")]
+
+
+def test_labels_open_sections() -> None:
+    text = "Summary\nA paragraph.\n- Type\n- Chapter\n- Information\n"
+    assert kinds(text) == [(1, 2, "summary"), (3, 4, "type"), (5, 5, "information")]
+
+
+def test_numbered_heading_and_online() -> None:
+    text = "4 - Russia\nPublished online by Cambridge University Press: 01 June 2011\n"
+    assert kinds(text) == [(1, 1, "heading"), (2, 2, "online")]
+
+
+def test_unnumbered_heading_needs_the_online_line_below() -> None:
+    assert kinds("Preface\nPublished online by Cambridge University Press: 1 June 2011\n")[0][2] == (
+        "heading"
+    )
+    assert kinds("Preface\nSomething else\n")[0][2] == "unknown"
+
+
+def test_part_line_joins_the_heading() -> None:
+    text = "Chapter 1 - Empires\nfrom Part I - Foundations\nOnline publication date: June 2011\n"
+    assert kinds(text) == [(1, 2, "heading"), (3, 3, "online")]
+
+
+def test_authors_between_online_and_get_access() -> None:
+    text = (
+        "Published online by Cambridge University Press: 1 June 2011\n"
+        "Jane Doe\nAffiliation:\nUniversity of Leeds\nGet access\n"
+    )
+    assert kinds(text) == [(1, 1, "online"), (2, 4, "authors"), (5, 5, "boilerplate")]
+
+
+def test_contents_bullets_twice_around_the_heading() -> None:
+    text = "Book contents\n- Preface\n- 1 One\n1 - One\n- Preface\n- 1 One\n"
+    assert kinds(text) == [(1, 3, "contents"), (4, 4, "heading"), (5, 6, "contents")]
+
+
+def test_information_fields_on_their_own_lines() -> None:
+    text = (
+        "Information\nThe Book\nIts Subtitle\n, pp. 1 - 20\nDOI: https://doi.org/10.1/x\n"
+        "Publisher: Cambridge University Press\nPrint publication year: 1977\n"
+    )
+    assert kinds(text) == [
+        (1, 1, "information"),
+        (2, 3, "book"),
+        (4, 4, "pages"),
+        (5, 5, "doi"),
+        (6, 6, "publisher"),
+        (7, 7, "year"),
+    ]
+
+
+def test_glued_information_line() -> None:
+    glued = "The BookSub, pp. 1 - 9Publisher: CUPPrint publication year: 1977"
+    assert field_kind(glued) == "information"
+    assert field_kind("Publisher: CUP") == "publisher"
+    assert field_kind(", pp. 1 - 9") == "pages"
+    assert field_kind("The Book") is None
+
+
+def test_blank_lines_join_the_block_before() -> None:
+    assert kinds("\n\nSummary\n\nA paragraph.\n\n") == [(1, 6, "summary")]
+
+
+def test_unknown_lines_are_kept() -> None:
+    page = page_from_text("Summary\nText.\nGet access\nStray line\n", "t")
+    blocks = detect(page)
+    assert blocks[-1].kind == "unknown"
+    assert blocks[-1].lines == ("Stray line",)
+
+
+def test_a_cut_last_line_is_read_as_what_it_starts() -> None:
+    assert kinds("Summary\nText.\nInformation\n, pp. 1 - 2\nPublishe")[-1] == (5, 5, "publisher")
+    assert kinds("4 - Title\nPublished onl")[-1][2] == "online"
+    assert kinds("Summary\nText.\nGet access\nPublished onl\n")[-1][2] == "unknown"  # not cut
