@@ -51,7 +51,7 @@ class Block:
         return {"kind": self.kind, "start": self.start, "end": self.end, "lines": list(self.lines)}
 
 
-_BULLET = regex.compile(r"^[-•–]\s+")
+_BULLET = regex.compile(r"^[-•–](?:\s+|$)")
 
 
 def strip_bullet(line: str) -> str:
@@ -112,6 +112,7 @@ class _State:
 
     section: str | None = None
     fields_seen: bool = False
+    summary_seen: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +138,7 @@ def _label(line: _Line, state: _State) -> str | None:
     kind = _LABELS.get(line.text.casefold())
     if kind:
         state.section, state.fields_seen = kind, False
+        state.summary_seen = state.summary_seen or kind == "summary"
     return kind
 
 
@@ -172,13 +174,19 @@ def _information(line: _Line, state: _State) -> str | None:
 
 
 def _summary(line: _Line, state: _State) -> str | None:
-    """Every line after the Summary label until the next label or site chrome."""
-    return "summary" if state.section == "summary" else None
+    """Every line after the Summary label until the next label, site chrome or "- " line
+    (paragraphs are never bulleted; in the list layout the labels after them are)."""
+    if state.section != "summary":
+        return None
+    if line.bulleted:
+        state.section = None
+        return None
+    return "summary"
 
 
 def _contents(line: _Line, state: _State) -> str | None:
-    """A "- " entry of the book contents list (printed once or twice)."""
-    if line.bulleted:
+    """A "- " entry of the book contents list (printed once or twice, before the summary)."""
+    if line.bulleted and not state.summary_seen:
         state.section = "contents"
         return "contents"
     if state.section == "contents":

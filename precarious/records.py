@@ -149,9 +149,8 @@ class _Builder:
 
     def lines(self, *kinds: str) -> list[tuple[int, str]]:
         """The non-blank lines of every block of these kinds, in page order, bullets removed."""
-        return [
-            (n, strip_bullet(t)) for b in self.blocks if b.kind in kinds for n, t in b.text_lines()
-        ]
+        found = [(n, strip_bullet(t)) for b in self.blocks if b.kind in kinds for n, t in b.text_lines()]
+        return [(n, t) for n, t in found if t]
 
     def is_cut(self, line: int) -> bool:
         return line == self.cut_line
@@ -316,22 +315,22 @@ class _Builder:
         if not found:
             self.warn("missing-summary", "the page has no summary")
             return None, ()
-        # The page ends inside the summary when nothing follows it.
-        ends_here = self.blocks[-1].kind == "summary" and self.page.open_end
+        # Nothing after the summary: the download may have stopped inside it, mid-line
+        # (open_end) or at a line break, so a lone short line could be either part.
+        ends_here = self.blocks[-1].kind == "summary"
         heading = None
-        if texts and _heading_shaped(texts[0][1]):
-            if len(texts) > 1:
-                heading, texts = texts[0][1], texts[1:]
-            elif ends_here:
-                line, text = texts[0]
-                self.warn(
-                    "truncated-summary",
-                    f"line {line}: the page ends after one short summary line {_short(text)!r}: "
-                    "it may be a heading or the start of a paragraph, so it is left out",
-                    line,
-                )
-                return None, ()
-        if texts and ends_here:
+        if len(texts) == 1 and ends_here and (self.page.open_end or _heading_shaped(texts[0][1])):
+            line, text = texts[0]
+            self.warn(
+                "truncated-summary",
+                f"line {line}: the page ends after one summary line {_short(text)!r}: "
+                "it may be a heading or the start of a paragraph, so it is left out",
+                line,
+            )
+            return None, ()
+        if len(texts) > 1 and _heading_shaped(texts[0][1]):
+            heading, texts = texts[0][1], texts[1:]
+        if texts and ends_here and self.page.open_end:
             line = texts[-1][0]
             self.warn(
                 "truncated-summary",
