@@ -1,8 +1,8 @@
 """precarious: clean, structured records out of saved Cambridge Core book-chapter pages.
 
-    >>> from precarious import extract
-    >>> record = extract(text, name="000_89d64f6c4c7f9a3b")
-    >>> record.to_dict()["title"]
+>>> from precarious import extract
+>>> record = extract(text, name="000_89d64f6c4c7f9a3b")
+>>> record.to_dict()["title"]
 """
 
 from precarious.corpus import Corpus, extract_all

@@ -1,6 +1,5 @@
 """python -m precarious"""
 
-
 from precarious.cli import run
 
 run()

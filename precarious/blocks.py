@@ -10,7 +10,7 @@ form one block, so every line lands in exactly one block.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import regex
 
@@ -57,6 +57,8 @@ _BULLET = regex.compile(r"^[-•–](?:\s+|$)")
 def strip_bullet(line: str) -> str:
     """'- Chapter' → 'Chapter': the list layout's bullets carry no meaning of their own."""
     return _BULLET.sub("", line)
+
+
 _LABELS = {
     "book contents": "contents",
     "summary": "summary",
@@ -79,7 +81,9 @@ ONLINE = regex.compile(
     r"^(?:published\ online\ by\ cambridge\ university\ press|online\ publication\ date)\b",
     regex.IGNORECASE | regex.VERBOSE,
 )
-NUMBERED_HEADING = regex.compile(r"^(?:chapter\s+)?(\d{1,3})\s*[-–—](?:\s+(.*))?$", regex.IGNORECASE)
+NUMBERED_HEADING = regex.compile(
+    r"^(?:chapter\s+)?(\d{1,3})\s*[-–—](?:\s+(.*))?$", regex.IGNORECASE
+)
 PART_LINE = regex.compile(r"^from\s+(?:part|section|book|volume)\b", regex.IGNORECASE)
 # The kinds of the Information section's lines.
 INFO_KINDS = frozenset({"information", "book", "pages", "doi", "publisher", "year"})
@@ -290,4 +294,3 @@ def detect(page: Page) -> list[Block]:
             blocks.append(Block(filled[start], start + 1, i, page.lines[start:i]))
             start = i
     return blocks
-

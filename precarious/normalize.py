@@ -148,9 +148,7 @@ def split_glued_title(glued: str) -> tuple[str, str] | list[int] | None:
     were glued together. Returns the pair when exactly one join is plausible, the candidate
     offsets when several are, and None when there is none (most likely no subtitle)."""
     joins = [
-        m.start()
-        for m in _GLUE.finditer(glued)
-        if not _NAME_PREFIX.search(glued[: m.start()])
+        m.start() for m in _GLUE.finditer(glued) if not _NAME_PREFIX.search(glued[: m.start()])
     ]
     if not joins:
         return None

@@ -20,12 +20,16 @@ from precarious.reader import Page, page_from_text
 
 CHAPTER_TYPES = frozenset({"chapter"})
 _SUMMARY_LABELS = frozenset({"summary", "abstract"})
-_LABEL_LINE = regex.compile(r"^(?:book contents|summary|abstract|type|information)$", regex.IGNORECASE)
+_LABEL_LINE = regex.compile(
+    r"^(?:book contents|summary|abstract|type|information)$", regex.IGNORECASE
+)
 _AFFILIATION = regex.compile(r"^(.*?)\s*\bAffiliations?\s*:\s*(.*)$", regex.IGNORECASE)
 _NAME_MARKS = "*†‡§¶"
 _SENTENCE_END = (".", ";", ",", ":")
 # Missing one of these on a page that ends mid-line means the download was cut.
-_END_FIELDS = frozenset({"missing-type", "missing-pages", "missing-publisher", "missing-print-year"})
+_END_FIELDS = frozenset(
+    {"missing-type", "missing-pages", "missing-publisher", "missing-print-year"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +121,9 @@ class Record:
             "captured_at": self.captured_at,
             "doi": self.doi,
             "contents": [{"number": e.number, "title": e.title} for e in self.contents],
-            "warnings": [{"code": w.code, "message": w.message, "line": w.line} for w in self.warnings],
+            "warnings": [
+                {"code": w.code, "message": w.message, "line": w.line} for w in self.warnings
+            ],
         }
 
 
@@ -149,7 +155,9 @@ class _Builder:
 
     def lines(self, *kinds: str) -> list[tuple[int, str]]:
         """The non-blank lines of every block of these kinds, in page order, bullets removed."""
-        found = [(n, strip_bullet(t)) for b in self.blocks if b.kind in kinds for n, t in b.text_lines()]
+        found = [
+            (n, strip_bullet(t)) for b in self.blocks if b.kind in kinds for n, t in b.text_lines()
+        ]
         return [(n, t) for n, t in found if t]
 
     def is_cut(self, line: int) -> bool:
@@ -241,7 +249,11 @@ class _Builder:
                     part = norm.part(text)
                 continue
             if seen:
-                self.warn("extra-heading", f"line {line}: a second heading {_short(text)!r}: ignored", line)
+                self.warn(
+                    "extra-heading",
+                    f"line {line}: a second heading {_short(text)!r}: ignored",
+                    line,
+                )
                 continue
             seen = True
             number, title = norm.heading(text)
@@ -270,7 +282,9 @@ class _Builder:
             if self.is_cut(line):
                 self.cut("online-date", line, text)
             else:
-                self.warn("bad-date", f"line {line}: cannot read the date {value!r}: left null", line)
+                self.warn(
+                    "bad-date", f"line {line}: cannot read the date {value!r}: left null", line
+                )
         return date
 
     def captured_at(self) -> str | None:
@@ -303,7 +317,9 @@ class _Builder:
 
     def _affiliate(self, authors: list[Author], affiliation: str, line: int) -> None:
         if not authors:
-            self.warn("orphan-affiliation", f"line {line}: an affiliation with no author: ignored", line)
+            self.warn(
+                "orphan-affiliation", f"line {line}: an affiliation with no author: ignored", line
+            )
             return
         last = authors[-1]
         joined = affiliation if last.affiliation is None else f"{last.affiliation}; {affiliation}"
@@ -361,7 +377,9 @@ class _Builder:
         year = int(year_text) if year_text and regex.fullmatch(r"\d{4}", year_text) else None
         if year_text is not None and year is None:
             line = values["year"][0]
-            self.warn("bad-year", f"line {line}: cannot read the year {year_text!r}: left null", line)
+            self.warn(
+                "bad-year", f"line {line}: cannot read the year {year_text!r}: left null", line
+            )
         return pages, replace(book, publisher=publisher, print_year=year), doi
 
     def info_segments(self) -> list[tuple[int, list[tuple[str, str]]]]:
@@ -467,7 +485,9 @@ class _Builder:
             return
         if any(w.code.startswith("truncated-") or w.code in _END_FIELDS for w in self.warnings):
             n = len(self.page.lines)
-            self.warn("truncated", f"the page ends mid-line at line {n}: the download looks cut off", n)
+            self.warn(
+                "truncated", f"the page ends mid-line at line {n}: the download looks cut off", n
+            )
 
 
 ONLINE_VALUE = regex.compile(

@@ -131,12 +131,11 @@ def blocks_tsv(blocks: Sequence[Block]) -> str:
 def _rich(renderables: Sequence[RenderableType], width: int) -> str:
     from rich.console import Console
 
-    console = Console(file=io.StringIO(), width=width, force_terminal=True, highlight=False)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=True, highlight=False)
     for r in renderables:
         console.print(r)
-    out = console.file.getvalue()
-    assert isinstance(out, str)
-    return out
+    return buffer.getvalue()
 
 
 def records_table(records: Sequence[Record], width: int) -> str:

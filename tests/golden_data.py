@@ -36,7 +36,9 @@ def expected(folder: Path) -> dict[str, dict[str, Any]]:
             record["source"] = path.relative_to(ROOT).as_posix()
             content["record"] = record
         else:
-            content["error"] = errors[path.stem].replace(str(path), path.relative_to(ROOT).as_posix())
+            content["error"] = errors[path.stem].replace(
+                str(path), path.relative_to(ROOT).as_posix()
+            )
         out[path.stem] = content
     return out
 

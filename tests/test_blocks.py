@@ -11,7 +11,10 @@ def kinds(text: str) -> list[tuple[int, int, str]]:
 
 
 def test_boilerplate_lines() -> None:
-    text = "Skip to main content Accessibility help\n×\nHostname: x Render date: 2025-01-01T00:00:00Z\n"
+    text = (
+        "Skip to main content Accessibility help\n×\n"
+        "Hostname: x Render date: 2025-01-01T00:00:00Z\n"
+    )
     assert kinds(text) == [(1, 3, "boilerplate")]
 
 
@@ -26,9 +29,9 @@ def test_numbered_heading_and_online() -> None:
 
 
 def test_unnumbered_heading_needs_the_online_line_below() -> None:
-    assert kinds("Preface\nPublished online by Cambridge University Press: 1 June 2011\n")[0][2] == (
-        "heading"
-    )
+    assert kinds("Preface\nPublished online by Cambridge University Press: 1 June 2011\n")[0][
+        2
+    ] == ("heading")
     assert kinds("Preface\nSomething else\n")[0][2] == "unknown"
 
 

@@ -3,6 +3,8 @@ the tool's own error, every line in exactly one block, never half a value."""
 
 from __future__ import annotations
 
+import contextlib
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,21 +31,16 @@ def assert_partition(text: str) -> None:
 @FAST
 @given(st.binary(max_size=2000))
 def test_any_bytes_raise_only_our_errors(data: bytes) -> None:
-    try:
-        text = decode(data, "fuzz.txt")
-        extract(text, name="fuzz")
-    except PrecariousError:
-        pass
+    with contextlib.suppress(PrecariousError):
+        extract(decode(data, "fuzz.txt"), name="fuzz")
 
 
 @FAST
 @given(st.text(max_size=2000))
 def test_any_text_is_partitioned_and_raises_only_our_errors(text: str) -> None:
     assert_partition(text)
-    try:
+    with contextlib.suppress(PrecariousError):
         extract(text, name="fuzz")
-    except PrecariousError:
-        pass
 
 
 lines_of_pages = st.sampled_from(PAGES).map(lambda t: t.splitlines())
@@ -71,17 +68,17 @@ def test_mutated_pages(lines: list[str], data: st.DataObject) -> None:
     newline = data.draw(st.sampled_from(["\n", "\r\n", "\r"]))
     text = newline.join(lines)
     assert_partition(text)
-    try:
+    with contextlib.suppress(NotAChapter):
         extract(text, name="m")
-    except NotAChapter:
-        pass
 
 
 def _scalars(record: dict[str, object]) -> dict[str, object]:
     book = record["book"]
     pages = record["pages"] or {}
     summary = record["summary"]
-    assert isinstance(book, dict) and isinstance(pages, dict) and isinstance(summary, dict)
+    assert isinstance(book, dict)
+    assert isinstance(pages, dict)
+    assert isinstance(summary, dict)
     return {
         "type": record["type"],
         "number": record["number"],

@@ -1,0 +1,104 @@
+"""The installed command as users run it: subprocesses, real jq, pipes, packaging."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from precarious import __version__
+from tests.conftest import BIN, ROOT, SEEDS
+
+JQ = shutil.which("jq")
+
+
+def sh(command: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_jq_is_installed() -> None:
+    assert JQ, "the tests pipe into the real jq: install it (.ci/run does)"
+
+
+@pytest.mark.parametrize(
+    ("command", "stdout"),
+    [
+        ("precarious list --json | jq length", "3\n"),
+        ("precarious show 4 --json | jq -r .title", "Russia and the general strike\n"),
+        (
+            "precarious show 6 --json | jq -c '.pages | {first, last, count}'",
+            '{"first":"211","last":"256","count":46}\n',
+        ),
+        ("precarious show 002 --json | jq .title", "null\n"),
+        ("precarious list --jsonl | jq -s length", "3\n"),
+        (
+            "precarious list --json | jq -r '.[0].book.subtitle'",
+            "Anglo-Soviet Relations 1924\u201327\n",
+        ),
+    ],
+)
+def test_pipes_into_jq(command: str, stdout: str, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    result = sh(command, cli_env, tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (0, stdout, "")
+
+
+def test_python_dash_m(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    result = sh(f"{sys.executable} -m precarious --version", cli_env, tmp_path)
+    assert result.stdout == f"precarious, version {__version__}\n"
+
+
+def test_head_ends_quietly(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    corpus = tmp_path / "big"
+    corpus.mkdir()
+    page = (SEEDS / "004_c3effe51be84b58d.txt").read_bytes()
+    for i in range(400):
+        (corpus / f"{i:04d}.txt").write_bytes(page)
+    result = sh(f"precarious list --jsonl --corpus {corpus} | head -1", cli_env, tmp_path)
+    assert result.stdout.count("\n") == 1
+    assert result.stderr == ""
+    assert "Traceback" not in result.stderr
+
+
+def test_errors_reach_stderr_without_traceback(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00broken")
+    (tmp_path / "junk.txt").write_bytes(b"caf\xe9\n")
+    result = sh(f"precarious list --corpus {tmp_path}", cli_env, tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert f"precarious: {tmp_path / 'junk.txt'}: not UTF-8 text" in result.stderr
+
+
+def test_seeds_are_the_shared_seeds_byte_for_byte() -> None:
+    shared = ROOT.parent / "shared" / "seeds"
+    if not shared.is_dir():
+        pytest.skip("../shared/seeds is not beside this checkout")
+    names = sorted(p.name for p in shared.glob("*.txt"))
+    assert names == sorted(p.name for p in SEEDS.glob("*.txt"))
+    _, mismatch, errors = filecmp.cmpfiles(shared, SEEDS, names, shallow=False)
+    assert (mismatch, errors) == ([], [])
+
+
+def test_wheel_ships_the_seeds(tmp_path: Path) -> None:
+    subprocess.run(
+        [BIN / "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", tmp_path, ROOT],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("precarious-*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        for seed in SEEDS.glob("*.txt"):
+            assert z.read(f"precarious/seeds/{seed.name}") == seed.read_bytes()

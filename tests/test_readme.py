@@ -1,0 +1,51 @@
+"""Every ```console example in the README, run by bash against the installed command."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def examples() -> list[tuple[str, str]]:
+    """(command, expected stdout) for each `$ ` line of the README's console blocks."""
+    found: list[tuple[str, str]] = []
+    in_console = False
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            in_console = line == "```console"
+            continue
+        if not in_console:
+            continue
+        if line.startswith("$ "):
+            found.append((line[2:], ""))
+        elif found:
+            command, output = found[-1]
+            found[-1] = (command, output + line + "\n")
+    return found
+
+
+EXAMPLES = examples()
+
+
+def test_the_readme_has_examples() -> None:
+    assert len(EXAMPLES) >= 10
+
+
+@pytest.mark.parametrize(("command", "expected"), EXAMPLES, ids=[c for c, _ in EXAMPLES])
+def test_readme_example(
+    command: str, expected: str, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    result = subprocess.run(
+        ["bash", "-c", command],
+        cwd=tmp_path,  # any directory: the bundled seeds ship with the package
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout == expected, result.stderr
