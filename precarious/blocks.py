@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import regex
 
+from precarious.normalize import NUMBERED, PART
 from precarious.reader import Page
 
 KINDS = (
@@ -81,10 +82,6 @@ ONLINE = regex.compile(
     r"^(?:published\ online\ by\ cambridge\ university\ press|online\ publication\ date)\b",
     regex.IGNORECASE | regex.VERBOSE,
 )
-NUMBERED_HEADING = regex.compile(
-    r"^(?:chapter\s+)?(\d{1,3})\s*[-–—](?:\s+(.*))?$", regex.IGNORECASE
-)
-PART_LINE = regex.compile(r"^from\s+(?:part|section|book|volume)\b", regex.IGNORECASE)
 # The kinds of the Information section's lines.
 INFO_KINDS = frozenset({"information", "book", "pages", "doi", "publisher", "year"})
 # The Information fields, as they start a line (page layout) or sit inside a glued line (list).
@@ -204,10 +201,10 @@ def _heading(line: _Line, state: _State) -> str | None:
     if state.section == "authors":
         return None
     if (
-        NUMBERED_HEADING.match(line.text)
-        or PART_LINE.match(line.text)
+        NUMBERED.match(line.text)
+        or PART.match(line.text)
         or ONLINE.match(line.next_text)
-        or PART_LINE.match(line.next_text)
+        or PART.match(line.next_text)
     ):
         state.section = None
         return "heading"

@@ -45,7 +45,8 @@ _PAGE = r"(\d+|[ivxlcdm]+|[IVXLCDM]+)"
 # A page range as printed after "pp.": "134 - 179", "ix-xiv"; the end may be missing when cut.
 _PAGE_RANGE = regex.compile(rf"^{_PAGE}(\s*[-–—]\s*(?:{_PAGE})?)?")
 NUMBERED = regex.compile(r"^(?:chapter\s+)?(\d{1,3})\s*[-–—](?:\s+(.*))?$", regex.IGNORECASE)
-_PART = regex.compile(r"^from\s+(.+)$", regex.IGNORECASE)
+# "from Part I - Origins" under a heading; a title that merely starts with "From" is no part.
+PART = regex.compile(r"^from\s+((?:part|section|book|volume)\b.*)$", regex.IGNORECASE)
 _ENTRY = regex.compile(r"^(?:chapter\s+)?(\d{1,3})\.?\s+(?:[-–—]\s+)?(\S.*)$", regex.IGNORECASE)
 # Where a glued "TitleSubtitle" may join: a lower-case letter, digit or closing mark, then a
 # capitalised word, with no space between.
@@ -132,7 +133,7 @@ def heading(text: str) -> tuple[int | None, str | None]:
 
 def part(text: str) -> str | None:
     """'from Part I - Origins' → 'Part I - Origins'."""
-    m = _PART.match(text.strip())
+    m = PART.match(text.strip())
     return m[1].strip() if m else None
 
 

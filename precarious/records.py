@@ -231,6 +231,7 @@ class _Builder:
     def type_(self) -> str | None:
         values = [(n, t) for n, t in self.lines("type") if not _LABEL_LINE.match(t)]
         if not values:
+            self.warn("missing-type", "the page states no Type: type is null")
             return None
         line, text = values[0]
         if self.is_cut(line):
@@ -242,11 +243,11 @@ class _Builder:
         number = title = part = None
         seen = False
         for line, text in self.lines("heading"):
-            if norm.part(text) and text.casefold().startswith("from "):
+            if (value := norm.part(text)) is not None:
                 if self.is_cut(line):
                     self.cut("part", line, text)
                 else:
-                    part = norm.part(text)
+                    part = value
                 continue
             if seen:
                 self.warn(
