@@ -102,3 +102,13 @@ def test_wheel_ships_the_seeds(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as z:
         for seed in SEEDS.glob("*.txt"):
             assert z.read(f"precarious/seeds/{seed.name}") == seed.read_bytes()
+
+
+def test_machine_output_does_not_import_rich(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    code = (
+        "import sys; from precarious.cli import main; rc = main(['list', '--json']); "
+        "sys.stdout.flush(); assert rc == 0; assert 'rich' not in sys.modules, 'rich imported'"
+    )
+    result = sh(f'{sys.executable} -c "{code}"', cli_env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("[")
