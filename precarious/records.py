@@ -20,6 +20,7 @@ from precarious.reader import Page, page_from_text
 
 CHAPTER_TYPES = frozenset({"chapter"})
 _SUMMARY_LABELS = frozenset({"summary", "abstract"})
+_AFTER_SUMMARY = ("type", "information")  # the labels a summary is followed by
 _LABEL_LINE = regex.compile(
     r"^(?:book contents|summary|abstract|type|information)$", regex.IGNORECASE
 )
@@ -335,8 +336,19 @@ class _Builder:
         # Nothing after the summary: the download may have stopped inside it, mid-line
         # (open_end) or at a line break, so a lone short line could be either part.
         ends_here = self.blocks[-1].kind == "summary"
+        mid_line = ends_here and self.page.open_end  # the last summary line itself is cut
         heading = None
-        if len(texts) == 1 and ends_here and (self.page.open_end or _heading_shaped(texts[0][1])):
+        cut_text = texts[-1][1].casefold() if texts and mid_line else ""
+        if cut_text and any(label.startswith(cut_text) for label in _AFTER_SUMMARY):
+            line, text = texts.pop()
+            self.warn(
+                "truncated-summary",
+                f"line {line}: the page ends in {text!r}, which may be a paragraph or the label "
+                "after the summary: left out",
+                line,
+            )
+            mid_line = False  # what is left ends at a line break
+        if len(texts) == 1 and ends_here and (mid_line or _heading_shaped(texts[0][1])):
             line, text = texts[0]
             self.warn(
                 "truncated-summary",
@@ -347,7 +359,7 @@ class _Builder:
             return None, ()
         if len(texts) > 1 and _heading_shaped(texts[0][1]):
             heading, texts = texts[0][1], texts[1:]
-        if texts and ends_here and self.page.open_end:
+        if texts and mid_line:
             line = texts[-1][0]
             self.warn(
                 "truncated-summary",

@@ -117,3 +117,12 @@ def test_a_cut_off_page_never_has_half_a_value(full_text: str, data: st.DataObje
         assert whole[len(paragraphs) - 1].startswith(paragraphs[-1])
         if paragraphs[-1] != whole[len(paragraphs) - 1]:
             assert any(w["code"] == "truncated-summary" for w in prefix["warnings"])
+
+
+def test_regression_cut_inside_the_label_after_the_summary() -> None:
+    """Found by the property above: a page cut to "T" of "Type" must not gain a paragraph."""
+    text = (FIXTURES / "pages" / "authors_part.txt").read_text(encoding="utf-8")
+    cut = text[: text.index("Type\nChapter") + 1]
+    record = extract(cut, name="cut").to_dict()
+    assert record["summary"]["paragraphs"] == extract(text).to_dict()["summary"]["paragraphs"]
+    assert any(w["code"] == "truncated-summary" for w in record["warnings"])
