@@ -60,13 +60,20 @@ def strip_bullet(line: str) -> str:
     return _BULLET.sub("", line)
 
 
-_LABELS = {
+LABELS = {
     "book contents": "contents",
     "summary": "summary",
     "abstract": "summary",
     "type": "type",
     "information": "information",
 }
+
+
+def is_label(text: str) -> bool:
+    """A section label on a line of its own (bullet already removed)."""
+    return text.casefold() in LABELS
+
+
 _BOILERPLATE = regex.compile(
     r"""^(?:
         skip\ to\ main\ content | accessibility\ help | hostname: | [×✕✖]$ | close$
@@ -78,8 +85,9 @@ _BOILERPLATE = regex.compile(
     )""",
     regex.IGNORECASE | regex.VERBOSE,
 )
+# The online-publication line's label, with its colon: what follows is the date.
 ONLINE = regex.compile(
-    r"^(?:published\ online\ by\ cambridge\ university\ press|online\ publication\ date)\b",
+    r"^(?:published\ online\ by\ cambridge\ university\ press|online\ publication\ date)\b\s*:?\s*",
     regex.IGNORECASE | regex.VERBOSE,
 )
 # The kinds of the Information section's lines.
@@ -136,7 +144,7 @@ def _boilerplate(line: _Line, state: _State) -> str | None:
 
 def _label(line: _Line, state: _State) -> str | None:
     """A section label on a line of its own: Book contents, Summary, Type, Information."""
-    kind = _LABELS.get(line.text.casefold())
+    kind = LABELS.get(line.text.casefold())
     if kind:
         state.section, state.fields_seen = kind, False
         state.summary_seen = state.summary_seen or kind == "summary"

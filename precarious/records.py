@@ -9,21 +9,26 @@ cannot be longer than it is (a four-digit year, a whole timestamp).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import regex
 
 from precarious import normalize as norm
-from precarious.blocks import FIELD_MARKERS, INFO_KINDS, Block, detect, strip_bullet
+from precarious.blocks import (
+    FIELD_MARKERS,
+    INFO_KINDS,
+    ONLINE,
+    Block,
+    detect,
+    is_label,
+    strip_bullet,
+)
 from precarious.errors import NotAChapter
 from precarious.reader import Page, page_from_text
 
 CHAPTER_TYPES = frozenset({"chapter"})
-_SUMMARY_LABELS = frozenset({"summary", "abstract"})
 _AFTER_SUMMARY = ("type", "information")  # the labels a summary is followed by
-_LABEL_LINE = regex.compile(
-    r"^(?:book contents|summary|abstract|type|information)$", regex.IGNORECASE
-)
 _AFFILIATION = regex.compile(r"^(.*?)\s*\bAffiliations?\s*:\s*(.*)$", regex.IGNORECASE)
 _NAME_MARKS = "*†‡§¶"
 _SENTENCE_END = (".", ";", ",", ":")
@@ -218,7 +223,7 @@ class _Builder:
             return
         headings = [norm.heading(t)[0] for _, t in self.lines("heading")]
         numbered = any(n is not None for n in headings)
-        has_pages = any(k == "pages" for _, segs in self.info_segments() for k, _ in segs)
+        has_pages = any(k == "pages" for _, segs in self.info_segments for k, _ in segs)
         support = kinds & {"online", "summary", "contents"}
         if has_pages or (numbered and support) or {"contents", "summary"} <= kinds:
             return
@@ -230,7 +235,7 @@ class _Builder:
         )
 
     def type_(self) -> str | None:
-        values = [(n, t) for n, t in self.lines("type") if not _LABEL_LINE.match(t)]
+        values = [(n, t) for n, t in self.lines("type") if not is_label(t)]
         if not values:
             self.warn("missing-type", "the page states no Type: type is null")
             return None
@@ -278,7 +283,7 @@ class _Builder:
             )
             return None
         line, text = found[0]
-        value = ONLINE_VALUE.sub("", text)
+        value = ONLINE.sub("", text, count=1)
         date = norm.iso_date(value)
         if date is None:
             if self.is_cut(line):
@@ -329,7 +334,7 @@ class _Builder:
 
     def summary(self) -> tuple[str | None, tuple[str, ...]]:
         found = self.lines("summary")
-        texts = [(n, t) for n, t in found if t.casefold() not in _SUMMARY_LABELS]
+        texts = [(n, t) for n, t in found if not is_label(t)]
         if not found:
             self.warn("missing-summary", "the page has no summary")
             return None, ()
@@ -374,7 +379,7 @@ class _Builder:
         values: dict[str, tuple[int, str, bool]] = {}  # kind → (line, value, cut)
         titles: list[tuple[int, str, bool]] = []  # book title lines: (line, text, cut)
         glued = False  # the title shares its line with the other fields (list layout)
-        for line, segments in self.info_segments():
+        for line, segments in self.info_segments:
             glued = glued or (len(segments) > 1 and segments[0][0] == "book")
             for i, (kind, value) in enumerate(segments):
                 cut = self.is_cut(line) and i == len(segments) - 1
@@ -395,6 +400,7 @@ class _Builder:
             )
         return pages, replace(book, publisher=publisher, print_year=year), doi
 
+    @cached_property
     def info_segments(self) -> list[tuple[int, list[tuple[str, str]]]]:
         """Each Information line (labels left out) cut into its (field, value) segments.
         A field line without its marker is one cut off inside the marker ("Publishe")."""
@@ -404,7 +410,7 @@ class _Builder:
                 continue
             for n, raw in b.text_lines():
                 text = strip_bullet(raw)
-                if _LABEL_LINE.match(text):
+                if is_label(text):
                     continue
                 segments = _segments(text)
                 if b.kind not in ("book", "information") and segments[0][0] == "book":
@@ -476,7 +482,7 @@ class _Builder:
     def contents(self) -> tuple[Entry, ...]:
         entries: list[tuple[int, str]] = []
         for line, text in self.lines("contents"):
-            if _LABEL_LINE.match(text):
+            if is_label(text):
                 continue
             if self.is_cut(line):
                 self.cut("contents", line, text)
@@ -501,12 +507,6 @@ class _Builder:
             self.warn(
                 "truncated", f"the page ends mid-line at line {n}: the download looks cut off", n
             )
-
-
-ONLINE_VALUE = regex.compile(
-    r"^(?:published online by cambridge university press|online publication date)\s*:?\s*",
-    regex.IGNORECASE,
-)
 
 
 def glued_book(glued: str, warn: Any, line: int | None) -> Book:

@@ -17,11 +17,6 @@ BIN = Path(sys.executable).parent
 
 
 @pytest.fixture
-def seed_ids() -> list[str]:
-    return sorted(p.stem for p in SEEDS.glob("*.txt"))
-
-
-@pytest.fixture
 def cli_env(tmp_path: Path) -> dict[str, str]:
     """An environment for running the installed command: our venv first on PATH,
     no corpus override, no colour."""

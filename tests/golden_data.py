@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from precarious import PrecariousError, extract_all
+from precarious import extract_all
 from precarious.blocks import detect
 from precarious.reader import read_page
 
@@ -51,6 +51,3 @@ def load(path: Path) -> dict[str, Any]:
     data = json.loads(path.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
-
-
-__all__ = ["CORPORA", "PrecariousError", "dump", "expected", "load"]
