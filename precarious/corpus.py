@@ -1,23 +1,17 @@
-"""Paths → records for a whole corpus, with the evidence one page lends another.
-
-A page of the list layout prints the book title glued to its subtitle
-("The Precarious TruceAnglo-Soviet Relations 1924–27"); a page of the same book
-in the page layout prints them on separate lines. That page's split is used for
-every glued title that matches it exactly, before any heuristic.
-"""
+"""Paths → records for a whole corpus, grouped into books (see precarious.books), with
+the evidence one page lends another."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from precarious.books import CorpusBook, arrange
 from precarious.errors import PrecariousError
 from precarious.reader import page_paths, read_page
 from precarious.records import Record, extract_page
-
-_SPLIT_GUESSES = frozenset({"title-split-heuristic", "title-unsplit"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +20,8 @@ class Corpus:
 
     records: tuple[Record, ...]
     problems: tuple[PrecariousError, ...]
+    books: tuple[CorpusBook, ...] = ()
+    loose: tuple[tuple[str, str], ...] = ()  # (record id, why it belongs to no book)
 
 
 def bundled_seeds() -> Path:
@@ -43,30 +39,8 @@ def extract_all(paths: Iterable[Path | str]) -> Corpus:
             problems.append(item)
             continue
         try:
-            records.append(extract_page(read_page(item)))
+            records.append(extract_page(read_page(item.path, item.id)))
         except PrecariousError as err:
             problems.append(err)
-    return Corpus(tuple(apply_title_evidence(records)), tuple(problems))
-
-
-def apply_title_evidence(records: list[Record]) -> list[Record]:
-    """Split glued book titles the way another page of the corpus prints them."""
-    printed: dict[str, Record] = {}
-    for r in records:
-        if r.book.split_method == "lines" and r.book.title and r.book.subtitle:
-            printed.setdefault(r.book.title + r.book.subtitle, r)
-    return [_split_from(r, printed.get(r.book.title_raw or "")) for r in records]
-
-
-def _split_from(record: Record, evidence: Record | None) -> Record:
-    if evidence is None or record.book.split_method not in ("heuristic", "unsplit"):
-        return record
-    book = replace(
-        record.book,
-        title=evidence.book.title,
-        subtitle=evidence.book.subtitle,
-        split_method="corpus",
-        split_source=evidence.id,
-    )
-    warnings = tuple(w for w in record.warnings if w.code not in _SPLIT_GUESSES)
-    return replace(record, book=book, warnings=warnings)
+    shelf = arrange(records)
+    return Corpus(shelf.records, tuple(problems), shelf.books, shelf.loose)

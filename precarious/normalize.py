@@ -157,3 +157,20 @@ def split_glued_title(glued: str) -> tuple[str, str] | list[int] | None:
         return joins
     at = joins[0]
     return glued[:at].strip(), glued[at:].strip()
+
+
+def page_key(text: str | None) -> tuple[int, int] | None:
+    """Where a printed page falls in a book: roman front matter before arabic pages."""
+    if text is None:
+        return None
+    if text.isdigit():
+        return 1, int(text)
+    value = roman_to_int(text)
+    return None if value is None else (0, value)
+
+
+def words_key(text: str | None) -> str:
+    """Text reduced to its letters and digits, for matching titles however they are printed:
+    'The Precarious TruceAnglo-Soviet Relations 1924–27' == 'The Precarious Truce' +
+    'Anglo-Soviet Relations 1924-27'."""
+    return "".join(regex.findall(r"[\p{L}\p{N}]+", (text or "").casefold()))

@@ -88,8 +88,9 @@ def page_from_text(text: str, name: str, path: str = "") -> Page:
     )
 
 
-def read_page(path: Path | str) -> Page:
-    """Read one file as a Page, or raise UnreadableFile saying why not."""
+def read_page(path: Path | str, name: str | None = None) -> Page:
+    """Read one file as a Page (its id `name`, the file stem by default), or raise
+    UnreadableFile saying why not."""
     shown = os.fspath(path)
     p = Path(path)
     try:
@@ -102,19 +103,73 @@ def read_page(path: Path | str) -> Page:
         raise UnreadableFile(shown, "permission denied") from None
     except OSError as err:
         raise UnreadableFile(shown, err.strerror or str(err)) from None
-    return page_from_text(decode(data, shown), p.stem, shown)
+    return page_from_text(decode(data, shown), name or p.stem, shown)
 
 
-def page_paths(paths: Iterable[Path | str]) -> Iterator[Path | PrecariousError]:
-    """Expand folders to their .txt files (sorted by name); yield an error for each bad path."""
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A file to read and the id its record will have."""
+
+    path: Path
+    id: str
+
+
+def page_paths(paths: Iterable[Path | str]) -> Iterator[Source | PrecariousError]:
+    """Expand folders (and their subfolders) to their .txt files; yield an error for each
+    bad path. A file met twice (named twice, or through a symlink) is read once.
+
+    The id is the path below the folder given, without ".txt" ("bookA/004_c3ef"), or the
+    file stem for a file named directly; when that id is taken, the path as given."""
+    seen: set[str] = set()
+    ids: set[str] = set()
     for path in paths:
         p = Path(path)
         if p.is_dir():
-            found = sorted(c for c in p.iterdir() if c.suffix == ".txt")
+            found = list(_walk(p))
             if not found:
                 yield UnreadableFile(os.fspath(path), "folder has no .txt files")
-            yield from found
+            items: Iterable[tuple[Path, str] | PrecariousError] = found
+        elif p.is_file():
+            items = [(p, p.stem)]
         elif p.exists():
-            yield p
+            items = [UnreadableFile(os.fspath(path), "not a regular file")]
         else:
-            yield UnreadableFile(os.fspath(path), "no such file or folder")
+            items = [UnreadableFile(os.fspath(path), "no such file or folder")]
+        for item in items:
+            if isinstance(item, PrecariousError):
+                yield item
+                continue
+            file, name = item
+            real = os.path.realpath(file)
+            if real in seen:
+                continue
+            seen.add(real)
+            if name in ids:
+                name = file.with_suffix("").as_posix()
+            ids.add(name)
+            yield Source(file, name)
+
+
+def _walk(top: Path) -> Iterator[tuple[Path, str] | PrecariousError]:
+    """(file, id) for every .txt file below `top`, sorted folder by folder; hidden files and
+    folders are skipped, and a folder reached again through a symlink is reported."""
+    visited = {os.path.realpath(top)}
+    for folder, dirs, files in os.walk(top, followlinks=True):
+        here = Path(folder)
+        keep = []
+        for d in sorted(x for x in dirs if not x.startswith(".")):
+            real = os.path.realpath(here / d)
+            if real in visited:
+                yield UnreadableFile(os.fspath(here / d), "folder already read (a symlink loop?)")
+            else:
+                visited.add(real)
+                keep.append(d)
+        dirs[:] = keep
+        for f in sorted(files):
+            file = here / f
+            if f.startswith(".") or file.suffix.casefold() != ".txt":
+                continue
+            if not file.is_file():
+                yield UnreadableFile(os.fspath(file), "not a regular file")
+                continue
+            yield file, file.relative_to(top).with_suffix("").as_posix()

@@ -60,12 +60,26 @@ class Book:
     title_raw: str | None = None  # the title as printed, before any split
     split_method: str | None = None  # lines | corpus | heuristic | unsplit
     split_source: str | None = None  # the record whose page printed the split, for "corpus"
+    id: str | None = None  # the corpus book this page belongs to (set by precarious.books)
+    joined_by: str | None = None  # book fields | contents | chapter title
+    joined_source: str | None = None  # the record whose contents list or entry matched
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
     number: int | None
     title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a page sits in its book's contents list, and why we think so."""
+
+    entry: int | None  # 1-based position in the book's contents; None when unplaced
+    by: str | None  # heading | number | pages | order; None when unplaced
+    evidence: str
+    inferred_title: str | None = None  # the entry's title, for a page that prints none
+    candidates: tuple[tuple[int, Entry], ...] = ()  # the entries still possible when unplaced
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +109,7 @@ class Record:
     captured_at: str | None = None
     doi: str | None = None
     contents: tuple[Entry, ...] = ()
+    placement: Placement | None = None  # set by precarious.books from the whole corpus
     warnings: tuple[RecordWarning, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -122,15 +137,32 @@ class Record:
                 "title_split": None
                 if book.split_method is None
                 else {"method": book.split_method, "source": book.split_source},
+                "id": book.id,
+                "joined": None
+                if book.joined_by is None
+                else {"by": book.joined_by, "source": book.joined_source},
             },
             "published_online": self.published_online,
             "captured_at": self.captured_at,
             "doi": self.doi,
             "contents": [{"number": e.number, "title": e.title} for e in self.contents],
+            "placement": None if self.placement is None else _placement_dict(self.placement),
             "warnings": [
                 {"code": w.code, "message": w.message, "line": w.line} for w in self.warnings
             ],
         }
+
+
+def _placement_dict(p: Placement) -> dict[str, Any]:
+    return {
+        "entry": p.entry,
+        "by": p.by,
+        "inferred_title": p.inferred_title,
+        "candidates": [
+            {"entry": at, "number": e.number, "title": e.title} for at, e in p.candidates
+        ],
+        "evidence": p.evidence,
+    }
 
 
 def extract(text: str, name: str = "page", path: str = "") -> Record:
@@ -437,7 +469,15 @@ class _Builder:
                 self.warn("bad-pages", f"line {line}: the page range {value!r} has no end", line)
         count = norm.page_count(first, last)
         if first is not None and last is not None and count is None:
-            self.warn("odd-pages", f"line {line}: cannot count the pages of {value!r}", line)
+            a, b = norm.page_key(first), norm.page_key(last)
+            if a and b and a[0] == b[0] and b < a:
+                self.warn(
+                    "impossible-pages",
+                    f"line {line}: the page range {value!r} ends before it starts",
+                    line,
+                )
+            else:
+                self.warn("odd-pages", f"line {line}: cannot count the pages of {value!r}", line)
         return Pages(first, last, count)
 
     def text_field(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from precarious.errors import UnreadableFile
-from precarious.reader import decode, normalize, page_from_text, page_paths, read_page
+from precarious.errors import PrecariousError, UnreadableFile
+from precarious.reader import Source, decode, normalize, page_from_text, page_paths, read_page
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
@@ -70,8 +71,44 @@ def test_page_paths(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     got = list(page_paths([tmp_path, empty, tmp_path / "nope.txt"]))
-    assert got[:2] == [tmp_path / "a.txt", tmp_path / "b.txt"]
+    assert got[:2] == [Source(tmp_path / "a.txt", "a"), Source(tmp_path / "b.txt", "b")]
     assert [str(e) for e in got[2:]] == [
         f"{empty}: folder has no .txt files",
         f"{tmp_path / 'nope.txt'}: no such file or folder",
+    ]
+
+
+def test_page_paths_walks_subfolders(tmp_path: Path) -> None:
+    for name in ("z.txt", "book1/004.txt", "book1/sub/x.TXT", "book2/004.txt", ".git/h.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / "book2" / ".hidden.txt").write_text("x")
+    got = [s.id for s in page_paths([tmp_path]) if isinstance(s, Source)]
+    assert got == ["z", "book1/004", "book1/sub/x", "book2/004"]
+
+
+def test_page_paths_keeps_ids_unique_and_reads_a_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("a/p.txt", "b/p.txt"):
+        Path(name).parent.mkdir(exist_ok=True)
+        Path(name).write_text("x")
+    (tmp_path / "a" / "link.txt").symlink_to(tmp_path / "b" / "p.txt")
+    got = list(page_paths(["a", "b", "a/p.txt"]))
+    assert got == [Source(Path("a/link.txt"), "link"), Source(Path("a/p.txt"), "p")]
+    got = list(page_paths(["b", Path("a")]))
+    assert got == [Source(Path("b/p.txt"), "p"), Source(Path("a/p.txt"), "a/p")]
+
+
+def test_page_paths_reports_loops_and_odd_files(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "p.txt").write_text("x")
+    (tmp_path / "sub" / "back").symlink_to(tmp_path)
+    os.mkfifo(tmp_path / "pipe.txt")
+    got = [str(x) if isinstance(x, PrecariousError) else x.id for x in page_paths([tmp_path])]
+    assert got == [
+        f"{tmp_path / 'pipe.txt'}: not a regular file",
+        f"{tmp_path / 'sub' / 'back'}: folder already read (a symlink loop?)",
+        "sub/p",
     ]

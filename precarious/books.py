@@ -1,0 +1,409 @@
+"""Records → books: which pages belong to which book, the book's own facts, and where each
+page sits in the book's contents list.
+
+A page joins a book by what it prints: its book title and print year; failing those, a
+contents list, or a chapter heading, that matches exactly one known book. The book's facts
+come from the best evidence in its group: the title/subtitle split of a page printing them
+on separate lines, and the publisher and contents list that most of its pages agree on.
+
+A page that prints no title is placed in the contents list only when the evidence leaves one
+entry: the same pages as a placed page, or its page range between two placed neighbours.
+The inferred title goes into `placement`, never into `title`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+import regex
+
+from precarious.errors import Ambiguous, NotFound
+from precarious.normalize import page_key, words_key
+from precarious.records import Entry, Placement, Record
+
+_SPLIT_GUESSES = frozenset({"title-split-heuristic", "title-unsplit"})
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusBook:
+    """A book as the corpus knows it: its facts and its pages, in corpus order."""
+
+    id: str
+    title: str | None
+    subtitle: str | None
+    publisher: str | None
+    print_year: int | None
+    contents: tuple[Entry, ...]
+    contents_source: str | None  # the record whose contents list is the book's
+    records: tuple[Record, ...]
+
+    def covered(self) -> int:
+        """How many contents entries have a page in the corpus."""
+        return len({r.placement.entry for r in self.records if r.placement and r.placement.entry})
+
+
+@dataclass(frozen=True, slots=True)
+class Shelf:
+    """Every record with its book and placement filled in, the books, and why the pages
+    left out of every book were left out."""
+
+    records: tuple[Record, ...]
+    books: tuple[CorpusBook, ...]
+    loose: tuple[tuple[str, str], ...]  # (record id, why it belongs to no book)
+
+
+def title_key(record: Record) -> str:
+    b = record.book
+    return words_key(b.title_raw or "".join(x or "" for x in (b.title, b.subtitle)))
+
+
+def contents_key(contents: Sequence[Entry]) -> tuple[tuple[int | None, str], ...]:
+    return tuple((e.number, words_key(e.title)) for e in contents)
+
+
+def arrange(records: Sequence[Record]) -> Shelf:
+    """Group records into books and place each page in its book's contents list."""
+    groups: dict[tuple[str, int | None], list[int]] = {}
+    joined: dict[int, tuple[str, str | None]] = {}  # record index → (by, source)
+    loose: dict[int, str] = {}
+
+    def join(at: tuple[str, int | None], i: int, by: str, source: str | None = None) -> None:
+        groups.setdefault(at, []).append(i)
+        joined[i] = (by, source)
+
+    keys = [title_key(r) for r in records]
+    for i, r in enumerate(records):  # title and year: the book fields decide
+        if keys[i] and r.book.print_year is not None:
+            join((keys[i], r.book.print_year), i, "book fields")
+    for i, r in enumerate(records):  # a title without a year: the one book of that title
+        if not keys[i] or r.book.print_year is not None:
+            continue
+        same = [g for g in groups if g[0] == keys[i]]
+        if len(same) <= 1:
+            join(same[0] if same else (keys[i], None), i, "book fields")
+        else:
+            years = ", ".join(str(g[1]) for g in same)
+            loose[i] = f"its book title matches {len(same)} books ({years}) and it states no year"
+    by_contents: dict[tuple[tuple[int | None, str], ...], dict[tuple[str, int | None], str]] = {}
+    for g, members in groups.items():
+        for i in members:
+            if records[i].contents:
+                by_contents.setdefault(contents_key(records[i].contents), {}).setdefault(
+                    g, records[i].id
+                )
+    untitled = [i for i, key in enumerate(keys) if not key]
+    for i in untitled:  # no book title: a contents list like the one known book's
+        found = by_contents.get(contents_key(records[i].contents), {})
+        if records[i].contents and len(found) == 1:
+            ((g, first),) = found.items()
+            join(g, i, "contents", first)
+    lists = {g: _book_contents([records[i] for i in m]) for g, m in groups.items()}
+    for i in untitled:  # … or a chapter heading that is in one known book's contents
+        if i in joined:
+            continue
+        r = records[i]
+        hits = [g for g, (entries, _) in lists.items() if _names_entry(r, entries)]
+        if len(hits) == 1:
+            join(hits[0], i, "chapter title", lists[hits[0]][1])
+        else:
+            loose[i] = (
+                f"its heading matches the contents of {len(hits)} books"
+                if hits
+                else "it states no book title, and neither its contents list nor its heading "
+                "matches a book of the corpus"
+            )
+
+    out = list(records)
+    books: list[CorpusBook] = []
+    taken: set[str] = set()
+    for g, members in groups.items():
+        book = _book(g, [records[i] for i in members], lists[g], taken)
+        placed = _place(book.contents, book.records)
+        fixed = []
+        for i, r in zip(members, book.records, strict=True):
+            by, source = joined[i]
+            out[i] = replace(
+                r,
+                book=replace(r.book, id=book.id, joined_by=by, joined_source=source),
+                placement=placed.get(r.id),
+            )
+            fixed.append(out[i])
+        books.append(replace(book, records=tuple(fixed)))
+    order = {r.id: n for n, r in enumerate(records)}
+    books.sort(key=lambda b: order[b.records[0].id])
+    return Shelf(
+        tuple(out),
+        tuple(books),
+        tuple((records[i].id, why) for i, why in sorted(loose.items())),
+    )
+
+
+def _book(
+    group: tuple[str, int | None],
+    members: list[Record],
+    contents: tuple[tuple[Entry, ...], str | None],
+    taken: set[str],
+) -> CorpusBook:
+    """The book's facts from its pages; glued titles split as a page prints them apart."""
+    printed = next((r for r in members if r.book.split_method == "lines"), None)
+    if printed is not None:
+        title, subtitle = printed.book.title, printed.book.subtitle
+        members = [_split_from(r, printed) for r in members]
+    else:
+        pairs = Counter((r.book.title, r.book.subtitle) for r in members if r.book.title)
+        title, subtitle = pairs.most_common(1)[0][0]
+    publishers = Counter(r.book.publisher for r in members if r.book.publisher)
+    slug = "-".join(regex.findall(r"[\p{L}\p{N}]+", (title or "").casefold())) or "book"
+    slug = f"{slug}-{group[1]}" if group[1] is not None else slug
+    n, base = 1, slug
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    taken.add(slug)
+    return CorpusBook(
+        id=slug,
+        title=title,
+        subtitle=subtitle,
+        publisher=publishers.most_common(1)[0][0] if publishers else None,
+        print_year=group[1],
+        contents=contents[0],
+        contents_source=contents[1],
+        records=tuple(members),
+    )
+
+
+def _split_from(record: Record, printed: Record) -> Record:
+    if record.book.split_method not in ("heuristic", "unsplit"):
+        return record
+    book = replace(
+        record.book,
+        title=printed.book.title,
+        subtitle=printed.book.subtitle,
+        split_method="corpus",
+        split_source=printed.id,
+    )
+    warnings = tuple(w for w in record.warnings if w.code not in _SPLIT_GUESSES)
+    return replace(record, book=book, warnings=warnings)
+
+
+def _book_contents(members: list[Record]) -> tuple[tuple[Entry, ...], str | None]:
+    """The contents list most pages print (the longest, then the first, on a tie)."""
+    lists = [r for r in members if r.contents]
+    if not lists:
+        return (), None
+    counts = Counter(contents_key(r.contents) for r in lists)
+    best = min(
+        range(len(lists)),
+        key=lambda n: (-counts[contents_key(lists[n].contents)], -len(lists[n].contents), n),
+    )
+    return lists[best].contents, lists[best].id
+
+
+def _title_words(text: str | None) -> list[str]:
+    return regex.findall(r"[\p{L}\p{N}]+", (text or "").casefold())
+
+
+def _names_entry(record: Record, contents: Sequence[Entry]) -> bool:
+    """The page's heading, number and title, is word for word an entry of the list."""
+    words = _title_words(record.title)
+    return bool(words) and any(
+        e.number == record.number and _title_words(e.title) == words for e in contents
+    )
+
+
+def _entry_of(record: Record, contents: Sequence[Entry]) -> list[int]:
+    """The positions (1-based) of the entries the page's heading names."""
+    if record.number is not None:
+        return [at for at, e in enumerate(contents, 1) if e.number == record.number]
+    words = _title_words(record.title)
+    exact = [
+        at
+        for at, e in enumerate(contents, 1)
+        if e.number is None and _title_words(e.title) == words
+    ]
+    if exact or not words:
+        return exact
+    # "Introduction" heads the entry "Introduction: Striving for acceptance"
+    return [
+        at
+        for at, e in enumerate(contents, 1)
+        if e.number is None and _title_words(e.title)[: len(words)] == words
+    ]
+
+
+def entry_text(entry: Entry) -> str:
+    return entry.title if entry.number is None else f"{entry.number} {entry.title}"
+
+
+def pages_text(record: Record) -> str:
+    p = record.pages
+    return "" if p is None else f"{p.first or '?'}–{p.last or '?'}"
+
+
+def _place(contents: tuple[Entry, ...], members: Sequence[Record]) -> dict[str, Placement]:
+    """Each page's place in the contents list: by its heading, or inferred when decisive."""
+    if not contents:
+        return {}
+    out: dict[str, Placement] = {}
+    pending: list[Record] = []
+    for r in members:
+        if r.title is None and r.number is None:
+            pending.append(r)
+        else:
+            out[r.id] = _by_heading(r, contents)
+    while pending:
+        placed = [(p.entry, r) for r in members if (p := out.get(r.id)) and p.entry]
+        found = {
+            r.id: _by_pages(r, placed, contents) or _by_order(r, placed, contents) for r in pending
+        }
+        # Two different pages cannot both be the one entry left: then neither is decided.
+        claims = Counter(
+            (p.entry, pages_text(r)) for r in pending if (p := found[r.id]).entry is not None
+        )
+        entries = Counter(entry for entry, _ in claims)
+        decided = [r for r in pending if (e := found[r.id].entry) is not None and entries[e] == 1]
+        if not decided:
+            for r in pending:
+                p = found[r.id]
+                if p.entry is not None:  # a conflicting claim: report its candidates instead
+                    p = Placement(
+                        None,
+                        None,
+                        f"{p.evidence}; but another untitled page fits it too",
+                        candidates=((p.entry, contents[p.entry - 1]),),
+                    )
+                out[r.id] = p
+            break
+        for r in decided:
+            out[r.id] = found[r.id]
+        pending = [r for r in pending if r not in decided]
+    return out
+
+
+def _by_heading(r: Record, contents: tuple[Entry, ...]) -> Placement:
+    hits = _entry_of(r, contents)
+    heading = " ".join(str(x) for x in (r.number, r.title) if x is not None)
+    if len(hits) != 1:
+        where = f"{len(hits)} contents entries" if hits else "no contents entry"
+        return Placement(None, None, f"the heading {heading!r} matches {where}")
+    at = hits[0]
+    entry = contents[at - 1]
+    if r.title is not None and _title_words(entry.title)[: len(_title_words(r.title))] == (
+        _title_words(r.title)
+    ):
+        return Placement(at, "heading", f"the heading {heading!r} is contents entry {at}")
+    differs = f", whose title is {entry.title!r}" if r.title is not None else ""
+    return Placement(at, "number", f"chapter {r.number} is contents entry {at}{differs}")
+
+
+def _by_pages(
+    r: Record, placed: list[tuple[int, Record]], contents: tuple[Entry, ...]
+) -> Placement | None:
+    """An untitled page with the same pages as a placed page is that page saved again."""
+    if r.pages is None or r.pages.first is None or r.pages.last is None:
+        return None
+    for at, other in placed:
+        if other.pages and (other.pages.first, other.pages.last) == (r.pages.first, r.pages.last):
+            return Placement(
+                at,
+                "pages",
+                f"the same pages ({pages_text(r)}) as {other.id}, which is contents entry {at}",
+                inferred_title=contents[at - 1].title,
+            )
+    return None
+
+
+def _by_order(
+    r: Record, placed: list[tuple[int, Record]], contents: tuple[Entry, ...]
+) -> Placement:
+    """The entries an untitled page can be, given the page ranges of its placed neighbours."""
+    taken = {at for at, _ in placed}
+    key = page_key(r.pages.first) if r.pages else None
+    low, high = 0, len(contents) + 1
+    reasons: list[str] = []
+    if key is None:
+        reasons.append("the page states no page range that can be ordered")
+    else:
+        below: Record | None = None
+        above: Record | None = None
+        for at, other in placed:
+            k = page_key(other.pages.first) if other.pages else None
+            if k is not None and k < key and at > low:
+                low, below = at, other
+            if k is not None and k > key and at < high:
+                high, above = at, other
+        for word, near, at in (("after", below, low), ("before", above, high)):
+            if near is not None:
+                reasons.append(
+                    f"{word} {entry_text(contents[at - 1])!r} ({pages_text(near)}, {near.id})"
+                )
+        if reasons:
+            reasons[0] = f"pages {pages_text(r)} come {reasons[0]}"
+            reasons[1:] = [f"and {x}" for x in reasons[1:]]
+    fits = [at for at in range(low + 1, high) if at not in taken]
+    if key is not None and key[0] == 0:
+        fits = [at for at in fits if contents[at - 1].number is None]
+        reasons.append("roman page numbers are front matter, not a numbered chapter")
+    names = ", ".join(repr(entry_text(contents[at - 1])) for at in fits)
+    evidence = "; ".join(reasons)
+    if len(fits) == 1:
+        at = fits[0]
+        return Placement(
+            at, "order", f"{evidence}: only {names} fits", inferred_title=contents[at - 1].title
+        )
+    verdict = f"{len(fits)} entries fit: {names}" if fits else "no free entry fits"
+    return Placement(
+        None,
+        None,
+        f"{evidence}: {verdict}" if evidence else verdict,
+        candidates=tuple((at, contents[at - 1]) for at in fits),
+    )
+
+
+# -- looking books up -------------------------------------------------------------------
+
+
+def describe_book(book: CorpusBook) -> str:
+    year = f" ({book.print_year})" if book.print_year is not None else ""
+    return f"{book.title or 'untitled'}{year} [{book.id}]"
+
+
+def find_book(books: Sequence[CorpusBook], text: str) -> CorpusBook:
+    """The book TEXT names: its id, an id prefix, or words of its title, subtitle and year."""
+    text = text.strip()
+    words = _title_words(text)
+    strategies = (
+        ("id", lambda b: b.id == text),
+        ("id prefix", lambda b: b.id.startswith(text)),
+        (
+            "title words",
+            lambda b: (
+                bool(words)
+                and all(
+                    w in f"{b.title} {b.subtitle or ''} {b.print_year or ''}".casefold()
+                    for w in words
+                )
+            ),
+        ),
+    )
+    for how, matches in strategies:
+        found = [b for b in books if matches(b)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            names = [describe_book(b) for b in found]
+            raise Ambiguous(
+                f"{text!r} matches {len(found)} books by {how}: {'; '.join(names)}; "
+                "give more of the title or the book id",
+                names,
+            )
+    raise NotFound(
+        f"no book matches {text!r} (by id, id prefix or title words) among {len(books)} "
+        "books; see 'precarious books'"
+    )
+
+
+def book_records(books: Iterable[CorpusBook]) -> list[Record]:
+    return [r for b in books for r in b.records]
