@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import regex
 
@@ -238,8 +239,7 @@ def entry_text(entry: Entry) -> str:
 
 
 def pages_text(record: Record) -> str:
-    p = record.pages
-    return "" if p is None else f"{p.first or '?'}–{p.last or '?'}"
+    return "" if record.pages is None else record.pages.text("–")
 
 
 def _place(contents: tuple[Entry, ...], members: Sequence[Record]) -> dict[str, Placement]:
@@ -360,6 +360,94 @@ def _by_order(
         f"{evidence}: {verdict}" if evidence else verdict,
         candidates=tuple((at, contents[at - 1]) for at in fits),
     )
+
+
+# -- the book views ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TocEntry:
+    """One contents entry and the pages of the corpus placed on it."""
+
+    position: int
+    entry: Entry
+    records: tuple[Record, ...]
+
+    @property
+    def status(self) -> str:
+        """present (a page states it), inferred (only an untitled page fits it), or missing."""
+        if not self.records:
+            return "missing"
+        stated = any(r.placement and r.placement.by in ("heading", "number") for r in self.records)
+        return "present" if stated else "inferred"
+
+
+def toc(book: CorpusBook) -> tuple[list[TocEntry], list[Record]]:
+    """The book's contents in order with the pages on each entry, and its unplaced pages."""
+    entries = [
+        TocEntry(
+            at,
+            entry,
+            tuple(r for r in book.records if r.placement and r.placement.entry == at),
+        )
+        for at, entry in enumerate(book.contents, 1)
+    ]
+    unplaced = [r for r in book.records if r.placement is None or r.placement.entry is None]
+    return entries, unplaced
+
+
+def book_dict(book: CorpusBook) -> dict[str, Any]:
+    """A book for `books --json`: its facts and what the corpus holds of it."""
+    return {
+        "id": book.id,
+        "title": book.title,
+        "subtitle": book.subtitle,
+        "publisher": book.publisher,
+        "print_year": book.print_year,
+        "pages": len(book.records),
+        "entries": len(book.contents),
+        "covered": book.covered(),
+        "contents_source": book.contents_source,
+        "records": [r.id for r in book.records],
+    }
+
+
+def toc_dict(book: CorpusBook) -> dict[str, Any]:
+    """A book's contents for `toc --json`: every entry with its pages, then unplaced pages."""
+    entries, unplaced = toc(book)
+
+    def page(r: Record) -> dict[str, Any]:
+        p = r.placement
+        return {
+            "id": r.id,
+            "pages": None if r.pages is None else {"first": r.pages.first, "last": r.pages.last},
+            "by": None if p is None else p.by,
+            "evidence": None if p is None else p.evidence,
+        }
+
+    return {
+        "book": {k: v for k, v in book_dict(book).items() if k != "records"},
+        "entries": [
+            {
+                "entry": t.position,
+                "number": t.entry.number,
+                "title": t.entry.title,
+                "status": t.status,
+                "records": [page(r) for r in t.records],
+            }
+            for t in entries
+        ],
+        "unplaced": [
+            {
+                **page(r),
+                "candidates": [
+                    {"entry": at, "number": e.number, "title": e.title}
+                    for at, e in (r.placement.candidates if r.placement else ())
+                ],
+            }
+            for r in unplaced
+        ],
+    }
 
 
 # -- looking books up -------------------------------------------------------------------

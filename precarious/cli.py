@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from precarious import __version__, render
+from precarious.books import book_dict, describe_book, find_book, toc_dict
 from precarious.corpus import Corpus, bundled_seeds, extract_all
-from precarious.errors import PrecariousError
+from precarious.errors import Ambiguous, PrecariousError
 from precarious.lookup import find
 from precarious.records import Record
 
@@ -28,6 +29,13 @@ corpus_option = click.option(
     envvar="PRECARIOUS_CORPUS",
     help="Folder of saved .txt pages (env PRECARIOUS_CORPUS). Default: the bundled seeds.",
 )
+
+book_option = click.option(
+    "--book",
+    metavar="TEXT",
+    help="Only the pages of this book: its id or words of its title (see 'precarious books').",
+)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _fail(message: str) -> NoReturn:
@@ -47,16 +55,19 @@ def _load(paths: Sequence[Path], corpus: Path | None) -> Corpus:
     return loaded
 
 
-def _pick(key: str, corpus: Path | None) -> Record:
-    """The record KEY names; KEY may also be the path of a page."""
+def _pick(key: str, corpus: Path | None, book: str | None = None) -> Record:
+    """The record KEY names (in the book --book names); KEY may also be the path of a page."""
     path = Path(key)
-    records = _load([path] if path.is_file() else [], corpus).records
     if path.is_file():
-        return records[0]
+        return _load([path], None).records[0]
     try:
-        return find(records, key)
+        return find(_in_book(_load([], corpus), book), key)
     except PrecariousError as err:
         _fail(str(err))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _width() -> int:
@@ -85,28 +96,60 @@ def cli() -> None:
     """
 
 
+def formats(*names: str) -> Callable[[F], F]:
+    """The output-format flags of a command, into one `fmt` parameter."""
+    helps = {
+        "table": "A table (the default on a terminal).",
+        "tsv": "Tab-separated lines with a header (the default in a pipe).",
+        "json": "One JSON document.",
+        "jsonl": "One JSON record per line.",
+    }
+
+    def add(f: F) -> F:
+        for name in reversed(names):
+            f = click.option(f"--{name}", "fmt", flag_value=name, help=helps[name])(f)
+        return f
+
+    return add
+
+
+def _format(fmt: str | None) -> str:
+    return fmt or ("table" if _interactive() else "tsv")
+
+
+def _in_book(loaded: Corpus, book: str | None) -> tuple[Record, ...]:
+    """The records of the book --book names, or all of them."""
+    if book is None:
+        return loaded.records
+    try:
+        return find_book(loaded.books, book).records
+    except PrecariousError as err:
+        _fail(str(err))
+
+
 @cli.command("list")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @corpus_option
-@click.option("--table", "fmt", flag_value="table", help="A table (the default on a terminal).")
-@click.option("--tsv", "fmt", flag_value="tsv", help="Tab-separated lines (the default in a pipe).")
-@click.option("--json", "fmt", flag_value="json", help="One JSON array of full records.")
-@click.option("--jsonl", "fmt", flag_value="jsonl", help="One JSON record per line.")
-def list_command(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None) -> None:
+@book_option
+@formats("table", "tsv", "json", "jsonl")
+def list_command(
+    paths: tuple[Path, ...], corpus: Path | None, book: str | None, fmt: str | None
+) -> None:
     """One row per page: number, title, pages, summary heading, warnings, id.
 
-    PATHS are .txt pages or folders of them; without any, the corpus is read.
-    A file that cannot be read is named on stderr and the others go on.
+    PATHS are .txt pages or folders of them (subfolders included); without any,
+    the corpus is read. A file that cannot be read is named on stderr and the
+    others go on. --json gives the full records as one array.
 
     \b
     Examples:
       precarious list
-      precarious list --corpus ~/saved-pages
+      precarious list --corpus ~/saved-pages --book "precarious truce"
       precarious list --json | jq -r '.[] | [.number, .title] | @tsv'
       precarious list --jsonl | jq -c 'select(.warnings | length > 0) | .id'
     """
-    records = _load(paths, corpus).records
-    fmt = fmt or ("table" if _interactive() else "tsv")
+    records = _in_book(_load(paths, corpus), book)
+    fmt = _format(fmt)
     if fmt == "json":
         click.echo(render.to_json(r.to_dict() for r in records), nl=False)
     elif fmt == "jsonl":
@@ -120,21 +163,24 @@ def list_command(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None) 
 @cli.command()
 @click.argument("key")
 @corpus_option
+@book_option
 @click.option("--json", "as_json", is_flag=True, help="The record as one JSON object.")
-def show(key: str, corpus: Path | None, as_json: bool) -> None:
+def show(key: str, corpus: Path | None, book: str | None, as_json: bool) -> None:
     """One page in full: book, number, title, pages, dates, authors, summary, warnings.
 
     KEY is a chapter number ("4"), an id or a unique id prefix ("002"), words of
     the title ("general strike", any case), or the path of a page. When nothing
-    or more than one page matches, the candidates are named and the exit code is 1.
+    or more than one page matches, the candidates are named and the exit code is 1;
+    when several books have a chapter 4, --book says which.
 
     \b
     Examples:
       precarious show 4
       precarious show 002
       precarious show "general strike" --json | jq .pages
+      precarious show 4 --book "precarious truce"
     """
-    record = _pick(key, corpus)
+    record = _pick(key, corpus, book)
     if as_json:
         click.echo(render.to_json(record.to_dict()), nl=False)
     elif _interactive():
@@ -173,6 +219,126 @@ def blocks(target: str, corpus: Path | None, as_json: bool) -> None:
         click.echo(render.blocks_table(found, _width()), nl=False)
     else:
         click.echo(render.blocks_tsv(found), nl=False)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@corpus_option
+@formats("table", "tsv", "json")
+def books(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None) -> None:
+    """One row per book: title, subtitle, publisher, year, pages in the corpus.
+
+    Pages are grouped into books by the title and print year they print; a page
+    without them joins a book when its contents list or its chapter heading
+    matches that book's. "Pages" counts the pages the corpus holds against the
+    entries of the book's contents list; "Covered" counts the entries with a page.
+
+    \b
+    Examples:
+      precarious books
+      precarious books --json | jq -r '.[] | "\\(.title): \\(.pages) pages"'
+    """
+    found = _load(paths, corpus).books
+    fmt = _format(fmt)
+    if fmt == "json":
+        click.echo(render.to_json(book_dict(b) for b in found), nl=False)
+    elif fmt == "tsv":
+        click.echo(render.books_tsv(found), nl=False)
+    else:
+        click.echo(render.books_table(found, _width()), nl=False)
+
+
+@cli.command("toc")
+@click.argument("book_key", metavar="[BOOK]", required=False)
+@corpus_option
+@book_option
+@formats("table", "tsv", "json")
+def toc_command(
+    book_key: str | None, corpus: Path | None, book: str | None, fmt: str | None
+) -> None:
+    """A book's contents list, each entry with its pages and the page that covers it.
+
+    BOOK (or --book) is a book id or words of its title; it may be left out when
+    the corpus holds one book. Entries the corpus lacks are marked "missing".
+    A page that prints no title is placed on an entry only when the evidence
+    leaves one candidate ("inferred"); otherwise it is listed as unplaced, with
+    the entries it could be.
+
+    \b
+    Examples:
+      precarious toc
+      precarious toc truce --json | jq '.entries[] | select(.status == "missing") | .title'
+    """
+    if book_key and book and book_key != book:
+        raise click.UsageError("give the book once: as BOOK or as --book")
+    loaded = _load([], corpus)
+    text = book_key or book
+    try:
+        if text is not None:
+            chosen = find_book(loaded.books, text)
+        elif len(loaded.books) == 1:
+            chosen = loaded.books[0]
+        else:
+            names = "; ".join(describe_book(b) for b in loaded.books)
+            raise Ambiguous(f"the corpus holds {len(loaded.books)} books; name one: {names}", [])
+    except PrecariousError as err:
+        _fail(str(err))
+    fmt = _format(fmt)
+    if fmt == "json":
+        click.echo(render.to_json(toc_dict(chosen)), nl=False)
+    elif fmt == "tsv":
+        click.echo(render.toc_tsv(chosen), nl=False)
+    else:
+        click.echo(render.toc_table(chosen, _width()), nl=False)
+
+
+@cli.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@corpus_option
+@formats("table", "tsv", "json")
+def check_command(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None) -> None:
+    """Validate the corpus: exit 0 when clean, 1 when anything is reported.
+
+    Reports each page's missing blocks and cut-off values, pages of no book,
+    contents lists and book fields that disagree with the rest of their book,
+    pages saved twice (naming the more complete), overlapping page ranges or
+    ranges against the contents order, untitled pages that cannot be placed,
+    and files that are not chapter pages. Use it to guard a corpus in CI.
+
+    \b
+    Examples:
+      precarious check ~/saved-pages
+      precarious check --json | jq -r '.findings[] | "\\(.path): \\(.code)"'
+    """
+    from precarious.check import check
+
+    sources = list(paths) or [corpus or bundled_seeds()]
+    loaded = extract_all(sources)
+    findings = check(loaded)
+    flagged = len({f.id or f.path for f in findings})
+    files = len(loaded.records) + len(loaded.problems)
+    counts = f"{_count(files, 'file')}, {_count(len(loaded.books), 'book')}"
+    summary = (
+        f"{_count(len(findings), 'finding')} on {flagged} of {counts}"
+        if findings
+        else f"No findings: {counts}."
+    )
+    fmt = _format(fmt)
+    if fmt == "json":
+        report = {
+            "clean": not findings,
+            "files": files,
+            "pages": len(loaded.records),
+            "books": len(loaded.books),
+            "findings": [f.to_dict() for f in findings],
+        }
+        click.echo(render.to_json(report), nl=False)
+    elif fmt == "tsv":
+        click.echo(render.check_tsv(findings), nl=False)
+    else:
+        click.echo(render.check_table(findings, summary, _width()), nl=False)
+    if findings:
+        raise click.exceptions.Exit(1)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -22,7 +22,8 @@ def _number(r: Record, key: str) -> bool:
 
 
 def _id_prefix(r: Record, key: str) -> bool:
-    return r.id.startswith(key)
+    # In a nested corpus "004" still finds "bookA/004_c3ef…": the file name counts too.
+    return r.id.startswith(key) or r.id.rpartition("/")[2].startswith(key)
 
 
 def _title_words(r: Record, key: str) -> bool:
@@ -41,9 +42,10 @@ STRATEGIES: tuple[tuple[str, _Match], ...] = (
 
 
 def describe(r: Record) -> str:
-    """A record in one short phrase, for messages: '4 Russia and … (000_89d6…)'."""
+    """A record in one short phrase, for messages: '4 Russia and … (000_89d6…, in book-id)'."""
     label = " ".join(str(x) for x in (r.number, r.title) if x is not None) or "untitled"
-    return f"{label} ({r.id})"
+    book = f", in {r.book.id}" if r.book.id else ""
+    return f"{label} ({r.id}{book})"
 
 
 def find(records: Sequence[Record], key: str) -> Record:
@@ -57,7 +59,11 @@ def find(records: Sequence[Record], key: str) -> Record:
             names = [describe(r) for r in found]
             raise Ambiguous(
                 f"{key!r} matches {len(found)} pages by {how}: {'; '.join(names)}; "
-                "give more of the id",
+                + (
+                    "name the book with --book, or give more of the id"
+                    if len({r.book.id for r in found}) > 1
+                    else "give more of the id"
+                ),
                 names,
             )
     raise NotFound(

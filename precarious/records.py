@@ -50,6 +50,10 @@ class Pages:
     last: str | None
     count: int | None
 
+    def text(self, dash: str = "-") -> str:
+        """'134-179'; '134-?' when the end is not known."""
+        return f"{self.first or '?'}{dash}{self.last or '?'}"
+
 
 @dataclass(frozen=True, slots=True)
 class Book:

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from precarious.blocks import Block
+from precarious.books import CorpusBook, book_dict, entry_text, toc
+from precarious.check import Finding
 from precarious.records import Record
 
 if TYPE_CHECKING:
@@ -23,11 +25,8 @@ LIST_COLUMNS = ("number", "title", "pages", "summary_heading", "warnings", "id")
 
 
 def pages_text(record: Record, dash: str = "-") -> str:
-    """'134-179', '134-' when the end is unknown, '' when there are no pages."""
-    p = record.pages
-    if p is None:
-        return ""
-    return f"{p.first or '?'}{dash}{p.last or '?'}"
+    """'134-179', '134-?' when the end is unknown, '' when there are no pages."""
+    return "" if record.pages is None else record.pages.text(dash)
 
 
 def book_text(record: Record) -> str:
@@ -91,10 +90,25 @@ def detail_fields(record: Record) -> list[tuple[str, str]]:
         ("Published online", record.published_online or ""),
         ("Captured", record.captured_at or ""),
         ("DOI", record.doi or ""),
+        ("Book id", b.id or ""),
+        ("Contents entry", placement_text(record)),
         ("Id", record.id),
         ("Source", record.source),
     ]
     return [(label, value or "—") for label, value in fields]
+
+
+def placement_text(record: Record) -> str:
+    """Where the page sits in its book's contents, and on what evidence when inferred."""
+    p = record.placement
+    if p is None:
+        return ""
+    if p.entry is None:
+        could = ", ".join(entry_text(e) for _, e in p.candidates)
+        return f"unplaced; could be: {could}" if could else f"unplaced: {p.evidence}"
+    if p.inferred_title is not None:
+        return f"{p.entry}: {p.inferred_title} (inferred: {p.evidence})"
+    return str(p.entry)
 
 
 def record_text(record: Record) -> str:
@@ -151,7 +165,9 @@ def records_table(records: Sequence[Record], width: int) -> str:
     table.add_column("Id", no_wrap=True, style="dim")
     for r in records:
         row = list_row(r)
-        title = Text(r.title) if r.title else Text("(untitled)", style="dim italic")
+        inferred = r.placement.inferred_title if r.placement else None
+        untitled = f"({inferred}, inferred)" if inferred else "(untitled)"
+        title = Text(r.title) if r.title else Text(untitled, style="dim italic")
         warnings = Text(row["warnings"], style="yellow") if r.warnings else Text("")
         table.add_row(
             Text(row["number"]),
@@ -196,3 +212,148 @@ def blocks_table(blocks: Sequence[Block], width: int) -> str:
         style = "red" if kind == "unknown" else ("dim" if kind == "boilerplate" else "")
         table.add_row(Text(span), Text(kind, style=style), Text(text))
     return _rich([table], width)
+
+
+# -- books, contents and checks -----------------------------------------------------------
+
+BOOK_COLUMNS = ("id", "title", "subtitle", "publisher", "year", "pages", "entries", "covered")
+
+
+def book_row(book: CorpusBook) -> list[str]:
+    d = book_dict(book)
+    d["year"] = d.pop("print_year")
+    return ["" if d[c] is None else str(d[c]) for c in BOOK_COLUMNS]
+
+
+def books_tsv(books: Sequence[CorpusBook]) -> str:
+    return to_tsv(BOOK_COLUMNS, (book_row(b) for b in books))
+
+
+def books_table(books: Sequence[CorpusBook], width: int) -> str:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("Title", ratio=2)
+    table.add_column("Subtitle", ratio=2)
+    table.add_column("Publisher", ratio=1)
+    table.add_column("Year", no_wrap=True)
+    table.add_column("Pages", justify="right", no_wrap=True)
+    table.add_column("Covered", justify="right", no_wrap=True)
+    table.add_column("Id", no_wrap=True, style="dim")
+    for b in books:
+        d = book_dict(b)
+        table.add_row(
+            Text(b.title or ""),
+            Text(b.subtitle or ""),
+            Text(b.publisher or ""),
+            Text("" if b.print_year is None else str(b.print_year)),
+            Text(f"{d['pages']} of {d['entries']}" if d["entries"] else str(d["pages"])),
+            Text(f"{d['covered']} of {d['entries']}" if d["entries"] else "—"),
+            Text(b.id),
+        )
+    return _rich([table], width)
+
+
+TOC_COLUMNS = ("entry", "number", "title", "status", "pages", "ids", "note")
+
+
+def toc_rows(book: CorpusBook, dash: str = "-") -> list[list[str]]:
+    """A row per contents entry, then a row per page that could not be placed."""
+    entries, unplaced = toc(book)
+    rows = []
+    for t in entries:
+        first = t.records[0] if t.records else None
+        rows.append(
+            [
+                str(t.position),
+                "" if t.entry.number is None else str(t.entry.number),
+                t.entry.title,
+                t.status,
+                "" if first is None else pages_text(first, dash),
+                " ".join(r.id for r in t.records),
+                "; ".join(
+                    r.placement.evidence
+                    for r in t.records
+                    if r.placement and r.placement.by in ("pages", "order")
+                ),
+            ]
+        )
+    for r in unplaced:
+        p = r.placement
+        could = "; ".join(entry_text(e) for _, e in p.candidates) if p else ""
+        rows.append(
+            [
+                "",
+                "" if r.number is None else str(r.number),
+                r.title or "",
+                "unplaced",
+                pages_text(r, dash),
+                r.id,
+                f"could be: {could}" if could else (p.evidence if p else "no contents list"),
+            ]
+        )
+    return rows
+
+
+def toc_tsv(book: CorpusBook) -> str:
+    return to_tsv(TOC_COLUMNS, toc_rows(book))
+
+
+def toc_table(book: CorpusBook, width: int) -> str:
+    from rich.table import Table
+    from rich.text import Text
+
+    year = f", {book.print_year}" if book.print_year is not None else ""
+    heading = Text(": ".join(x for x in (book.title, book.subtitle) if x), style="bold")
+    heading.append(f" ({book.publisher or 'publisher unknown'}{year})", style="")
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Entry", ratio=3)
+    table.add_column("Pages", no_wrap=True)
+    table.add_column("Page in the corpus", ratio=2)
+    styles = {"missing": "dim", "inferred": "", "unplaced": "yellow", "present": ""}
+    for position, number, title, status, pages, ids, note in toc_rows(book, "–"):
+        entry = " ".join(x for x in (number, title) if x)
+        if status == "missing":
+            found = Text("missing", style="red")
+        elif status == "unplaced":
+            found = Text(f"{ids} (unplaced; {note})", style="yellow")
+        else:
+            found = Text(ids + (" (inferred)" if status == "inferred" else ""))
+        table.add_row(
+            Text(position),
+            Text(entry or "(untitled page)", style=styles[status]),
+            Text(pages or "—", style="dim" if not pages else ""),
+            found,
+        )
+    parts: list[RenderableType] = [heading, table]
+    if not book.contents:
+        parts.append(Text("No page of this book prints its contents list.", style="yellow"))
+    return _rich(parts, width)
+
+
+CHECK_COLUMNS = ("id", "path", "code", "line", "message")
+
+
+def check_tsv(findings: Sequence[Finding]) -> str:
+    rows = ([str(v) if v is not None else "" for v in f.to_dict().values()] for f in findings)
+    return to_tsv(CHECK_COLUMNS, rows)
+
+
+def check_table(findings: Sequence[Finding], summary: str, width: int) -> str:
+    from rich.table import Table
+    from rich.text import Text
+
+    parts: list[RenderableType] = []
+    if findings:
+        table = Table(box=None, header_style="bold", pad_edge=False)
+        table.add_column("Page", no_wrap=True, style="dim")
+        table.add_column("Finding", no_wrap=True)
+        table.add_column("Message", ratio=1)
+        for f in findings:
+            where = f.id or f.path
+            table.add_row(Text(where), Text(f.code, style="yellow"), Text(f.message))
+        parts.append(table)
+    parts.append(Text(summary, style="yellow" if findings else "green"))
+    return _rich(parts, width)
