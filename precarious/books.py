@@ -83,7 +83,7 @@ def arrange(records: Sequence[Record]) -> Shelf:
             continue
         same = [g for g in groups if g[0] == keys[i]]
         if len(same) <= 1:
-            join(same[0] if same else (keys[i], None), i, "book fields")
+            join(same[0] if same else (keys[i], None), i, "book title")
         else:
             years = ", ".join(str(g[1]) for g in same)
             loose[i] = f"its book title matches {len(same)} books ({years}) and it states no year"
@@ -334,14 +334,13 @@ def _by_order(
                 low, below = at, other
             if k is not None and k > key and at < high:
                 high, above = at, other
-        for word, near, at in (("after", below, low), ("before", above, high)):
-            if near is not None:
-                reasons.append(
-                    f"{word} {entry_text(contents[at - 1])!r} ({pages_text(near)}, {near.id})"
-                )
-        if reasons:
-            reasons[0] = f"pages {pages_text(r)} come {reasons[0]}"
-            reasons[1:] = [f"and {x}" for x in reasons[1:]]
+        bounds = [
+            f"{word} {entry_text(contents[at - 1])!r} ({pages_text(near)}, {near.id})"
+            for word, near, at in (("after", below, low), ("before", above, high))
+            if near is not None
+        ]
+        if bounds:
+            reasons.append(f"pages {pages_text(r)} come {' and '.join(bounds)}")
     fits = [at for at in range(low + 1, high) if at not in taken]
     if key is not None and key[0] == 0:
         fits = [at for at in fits if contents[at - 1].number is None]
