@@ -155,7 +155,8 @@ def _duplicates(book: CorpusBook) -> Generator[Finding, None, list[Record]]:
         best, rest = ranked[0], ranked[1:]
 
         def show(r: Record) -> str:
-            return f"{r.id} ({r.layout} layout, {len(r.warnings)} warnings)"
+            n = len(r.warnings)
+            return f"{r.id} ({r.layout} layout, {n} warning{'' if n == 1 else 's'})"
 
         tie = completeness(best) == completeness(rest[0])
         verdict = "as complete as" if tie else "more complete than"

@@ -1,0 +1,169 @@
+"""Books: grouping pages by their evidence, book facts, and placing pages in the contents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from precarious.books import find_book, toc
+from precarious.errors import Ambiguous, NotFound
+from precarious.records import Record
+from tests.pagemaker import ALPHA, corpus, page
+
+
+def by_id(records: tuple[Record, ...]) -> dict[str, Record]:
+    return {r.id: r for r in records}
+
+
+def test_pages_of_one_book_share_its_facts(tmp_path: Path) -> None:
+    c = corpus(tmp_path, {"a": page(), "b": page("2 - Two", "21 - 40")})
+    (book,) = c.books
+    assert (book.id, book.title, book.subtitle, book.print_year) == (
+        "alpha-book-2000",
+        "Alpha Book",
+        None,
+        2000,
+    )
+    assert [r.book.id for r in c.records] == ["alpha-book-2000"] * 2
+    assert [r.placement.entry for r in c.records if r.placement] == [6, 7]
+
+
+def test_a_page_printing_the_split_fixes_every_glued_title(tmp_path: Path) -> None:
+    glued = page(book="Alpha BookA Study of Things")
+    split = (
+        "2 - Two\nPublished online by Cambridge University Press: 01 June 2011\n\nSummary\n\n"
+        "A paragraph.\n\nType\nChapter\nInformation\nAlpha Book\nA Study of Things\n"
+        ", pp. 21 - 40\nPublisher: Cambridge University Press\nPrint publication year: 2000\n"
+    )
+    c = corpus(tmp_path, {"a": glued, "b": split})
+    glued = by_id(c.records)["a"]
+    assert (glued.book.title, glued.book.subtitle) == ("Alpha Book", "A Study of Things")
+    assert (glued.book.split_method, glued.book.split_source) == ("corpus", "b")
+    assert not [w for w in glued.warnings if w.code.startswith("title-")]
+
+
+def test_same_title_other_year_is_another_book(tmp_path: Path) -> None:
+    c = corpus(tmp_path, {"a": page(), "b": page(year="2010"), "c": page(year=None)})
+    assert [b.id for b in c.books] == ["alpha-book-2000", "alpha-book-2010"]
+    assert by_id(c.records)["c"].book.id is None
+    assert c.loose == (("c", "its book title matches 2 books (2000, 2010) and it states no year"),)
+
+
+def test_a_page_without_book_fields_joins_by_contents(tmp_path: Path) -> None:
+    c = corpus(tmp_path, {"a": page(), "cut": page("2 - Two", book=None, pages=None)})
+    cut = by_id(c.records)["cut"]
+    assert cut.book.title is None  # the page does not state it: nothing is copied in
+    assert (cut.book.id, cut.book.joined_by, cut.book.joined_source) == (
+        "alpha-book-2000",
+        "contents",
+        "a",
+    )
+
+
+def test_a_page_without_book_fields_joins_by_its_heading(tmp_path: Path) -> None:
+    c = corpus(tmp_path, {"a": page(), "cut": page("2 - Two", contents=[], book=None)})
+    cut = by_id(c.records)["cut"]
+    assert (cut.book.id, cut.book.joined_by) == ("alpha-book-2000", "chapter title")
+
+
+def test_a_heading_in_two_books_joins_neither(tmp_path: Path) -> None:
+    other = page(book="Beta BookOther Things", contents=["1 One", "2 Two"])
+    c = corpus(tmp_path, {"a": page(), "b": other, "cut": page("2 - Two", contents=[], book=None)})
+    assert by_id(c.records)["cut"].book.id is None
+    assert dict(c.loose)["cut"] == "its heading matches the contents of 2 books"
+
+
+def test_untitled_page_between_placed_neighbours_is_inferred(tmp_path: Path) -> None:
+    c = corpus(
+        tmp_path,
+        {
+            "pref": page("Preface", "ix - x"),
+            "ack": page(None, "xi - xii"),
+            "intro": page("Introduction", "1 - 10"),
+        },
+    )
+    ack = by_id(c.records)["ack"]
+    assert ack.title is None  # an inference never becomes the title
+    assert ack.placement is not None
+    assert (ack.placement.entry, ack.placement.by, ack.placement.inferred_title) == (
+        4,
+        "order",
+        "Acknowledgements",
+    )
+    assert ack.placement.evidence == (
+        "pages xi–xii come after 'Preface' (ix–x, pref) and before 'Introduction' (1–10, intro); "
+        "roman page numbers are front matter, not a numbered chapter: only 'Acknowledgements' fits"
+    )
+    entries, unplaced = toc(c.books[0])
+    assert [t.status for t in entries] == [
+        "missing",
+        "missing",
+        "present",
+        "inferred",
+        "present",
+        "missing",
+        "missing",
+    ]
+    assert unplaced == []
+
+
+def test_untitled_page_with_several_candidates_stays_unplaced(tmp_path: Path) -> None:
+    c = corpus(tmp_path, {"ack": page(None, "xi - xii"), "intro": page("Introduction", "1 - 10")})
+    ack = by_id(c.records)["ack"]
+    assert ack.placement is not None
+    assert ack.placement.entry is None
+    assert ack.placement.inferred_title is None
+    assert [e.title for _, e in ack.placement.candidates] == ALPHA[:4]
+    assert toc(c.books[0])[1] == [ack]
+
+
+def test_an_arabic_untitled_page_may_be_a_numbered_chapter(tmp_path: Path) -> None:
+    c = corpus(tmp_path, {"one": page("1 - One", "1 - 20"), "x": page(None, "21 - 40")})
+    x = by_id(c.records)["x"]
+    assert x.placement is not None
+    assert (x.placement.entry, x.placement.inferred_title) == (7, "Two")
+    assert x.number is None
+    assert x.title is None
+
+
+def test_untitled_page_with_the_pages_of_a_placed_page_is_that_page(tmp_path: Path) -> None:
+    c = corpus(tmp_path, {"one": page(), "again": page(None)})
+    again = by_id(c.records)["again"]
+    assert again.placement is not None
+    assert (again.placement.entry, again.placement.by) == (6, "pages")
+
+
+def test_two_untitled_pages_cannot_both_be_the_one_entry_left(tmp_path: Path) -> None:
+    c = corpus(
+        tmp_path,
+        {
+            "pref": page("Preface", "ix - x"),
+            "p": page(None, "xi - xi"),
+            "q": page(None, "xii - xii"),
+            "intro": page("Introduction", "1 - 10"),
+        },
+    )
+    for name in ("p", "q"):
+        placement = by_id(c.records)[name].placement
+        assert placement is not None
+        assert placement.entry is None
+        assert placement.evidence.endswith("but another untitled page fits it too")
+
+
+def test_a_book_without_contents_places_nothing(tmp_path: Path) -> None:
+    c = corpus(tmp_path, {"a": page(contents=[]), "b": page("2 - Two", contents=[])})
+    assert [r.placement for r in c.records] == [None, None]
+    assert toc(c.books[0]) == ([], list(c.records))
+
+
+def test_find_book(tmp_path: Path) -> None:
+    other = page(book="Beta BookOther Things", year="2000")
+    c = corpus(tmp_path, {"a": page(), "b": other, "c": page(year="2010")})
+    assert find_book(c.books, "beta-book-2000").id == "beta-book-2000"
+    assert find_book(c.books, "beta").id == "beta-book-2000"
+    assert find_book(c.books, "ALPHA 2010").id == "alpha-book-2010"
+    with pytest.raises(Ambiguous, match="'alpha' matches 2 books by id prefix"):
+        find_book(c.books, "alpha")
+    with pytest.raises(NotFound, match="no book matches 'gamma'"):
+        find_book(c.books, "gamma")
