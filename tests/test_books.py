@@ -37,10 +37,10 @@ def test_a_page_printing_the_split_fixes_every_glued_title(tmp_path: Path) -> No
         ", pp. 21 - 40\nPublisher: Cambridge University Press\nPrint publication year: 2000\n"
     )
     c = corpus(tmp_path, {"a": glued, "b": split})
-    glued = by_id(c.records)["a"]
-    assert (glued.book.title, glued.book.subtitle) == ("Alpha Book", "A Study of Things")
-    assert (glued.book.split_method, glued.book.split_source) == ("corpus", "b")
-    assert not [w for w in glued.warnings if w.code.startswith("title-")]
+    record = by_id(c.records)["a"]
+    assert (record.book.title, record.book.subtitle) == ("Alpha Book", "A Study of Things")
+    assert (record.book.split_method, record.book.split_source) == ("corpus", "b")
+    assert not [w for w in record.warnings if w.code.startswith("title-")]
 
 
 def test_same_title_other_year_is_another_book(tmp_path: Path) -> None:
