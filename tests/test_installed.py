@@ -48,6 +48,16 @@ def test_jq_is_installed() -> None:
             "precarious list --json | jq -r '.[0].book.subtitle'",
             "Anglo-Soviet Relations 1924\u201327\n",
         ),
+        ("precarious books --json | jq -r '.[0] | \"\\(.pages)/\\(.entries)\"'", "3/14\n"),
+        (
+            "precarious toc --json | jq -r '.entries[] | select(.number == 4) | .records[0].id'",
+            "000_89d64f6c4c7f9a3b\n",
+        ),
+        (
+            "precarious check --json > report.json; echo $?; "
+            "jq -c '[.clean, (.findings | length)]' report.json",
+            "1\n[false,3]\n",
+        ),
     ],
 )
 def test_pipes_into_jq(command: str, stdout: str, tmp_path: Path, cli_env: dict[str, str]) -> None:
