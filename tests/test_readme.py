@@ -39,9 +39,12 @@ def test_the_readme_has_examples() -> None:
 def test_readme_example(
     command: str, expected: str, tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
+    (tmp_path / "corpus").symlink_to(ROOT / "tests" / "fixtures" / "corpus")
     result = subprocess.run(
         ["bash", "-c", command],
-        cwd=tmp_path,  # any directory: the bundled seeds ship with the package
+        # any directory: the bundled seeds ship with the package; corpus/ is the multi-book
+        # test corpus the README's examples name
+        cwd=tmp_path,
         env=cli_env,
         capture_output=True,
         text=True,
