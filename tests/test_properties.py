@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 from precarious import NotAChapter, PrecariousError, extract
 from precarious.blocks import detect
-from precarious.reader import decode, page_from_text
+from precarious.books import arrange
+from precarious.reader import Source, decode, page_from_text, page_paths, read_page
+from precarious.records import Record, extract_page
 from tests.conftest import FIXTURES, SEEDS
 
 PAGES = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))] + [
@@ -126,3 +128,40 @@ def test_regression_cut_inside_the_label_after_the_summary() -> None:
     record = extract(cut, name="cut").to_dict()
     assert record["summary"]["paragraphs"] == extract(text).to_dict()["summary"]["paragraphs"]
     assert any(w["code"] == "truncated-summary" for w in record["warnings"])
+
+
+# -- the corpus: grouping and placement never rewrite what a page states ---------------------
+
+CORPUS_PAGES = [
+    extract_page(read_page(s.path, s.id))
+    for s in page_paths([FIXTURES / "corpus"])
+    if isinstance(s, Source) and "misc/search" not in s.id
+]
+
+
+def stated(r: Record) -> tuple[object, ...]:
+    return (r.number, r.title, r.pages, r.summary, r.contents, r.type, r.published_online)
+
+
+@FAST
+@given(st.lists(st.sampled_from(CORPUS_PAGES), unique_by=lambda r: r.id, min_size=1))
+def test_books_never_rewrite_what_a_page_states(records: list[Record]) -> None:
+    shelf = arrange(records)
+    assert [r.id for r in shelf.records] == [r.id for r in records]
+    for alone, r in zip(records, shelf.records, strict=True):
+        assert stated(r) == stated(alone)
+        assert (r.book.publisher, r.book.print_year) == (
+            alone.book.publisher,
+            alone.book.print_year,
+        )
+        p = r.placement
+        if p is not None and p.inferred_title is not None:
+            assert r.title is None  # an inference lives in placement only
+    in_books = [r.id for b in shelf.books for r in b.records]
+    loose = [rid for rid, _ in shelf.loose]
+    assert sorted(in_books + loose) == sorted(r.id for r in records)  # each page once
+    for book in shelf.books:
+        for r in book.records:
+            assert r.book.id == book.id
+            if r.placement and r.placement.entry is not None:
+                assert 1 <= r.placement.entry <= len(book.contents)
