@@ -14,13 +14,12 @@ The inferred title goes into `placement`, never into `title`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import regex
 
-from precarious.errors import Ambiguous, NotFound
 from precarious.normalize import page_key, words_key
 from precarious.records import Entry, Placement, Record
 
@@ -447,50 +446,3 @@ def toc_dict(book: CorpusBook) -> dict[str, Any]:
             for r in unplaced
         ],
     }
-
-
-# -- looking books up -------------------------------------------------------------------
-
-
-def describe_book(book: CorpusBook) -> str:
-    year = f" ({book.print_year})" if book.print_year is not None else ""
-    return f"{book.title or 'untitled'}{year} [{book.id}]"
-
-
-def find_book(books: Sequence[CorpusBook], text: str) -> CorpusBook:
-    """The book TEXT names: its id, an id prefix, or words of its title, subtitle and year."""
-    text = text.strip()
-    words = _title_words(text)
-    strategies = (
-        ("id", lambda b: b.id == text),
-        ("id prefix", lambda b: b.id.startswith(text)),
-        (
-            "title words",
-            lambda b: (
-                bool(words)
-                and all(
-                    w in f"{b.title} {b.subtitle or ''} {b.print_year or ''}".casefold()
-                    for w in words
-                )
-            ),
-        ),
-    )
-    for how, matches in strategies:
-        found = [b for b in books if matches(b)]
-        if len(found) == 1:
-            return found[0]
-        if found:
-            names = [describe_book(b) for b in found]
-            raise Ambiguous(
-                f"{text!r} matches {len(found)} books by {how}: {'; '.join(names)}; "
-                "give more of the title or the book id",
-                names,
-            )
-    raise NotFound(
-        f"no book matches {text!r} (by id, id prefix or title words) among {len(books)} "
-        "books; see 'precarious books'"
-    )
-
-
-def book_records(books: Iterable[CorpusBook]) -> list[Record]:
-    return [r for b in books for r in b.records]

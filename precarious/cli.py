@@ -15,10 +15,10 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from precarious import __version__, render
-from precarious.books import book_dict, describe_book, find_book, toc_dict
+from precarious.books import book_dict, toc_dict
 from precarious.corpus import Corpus, bundled_seeds, extract_all
 from precarious.errors import Ambiguous, PrecariousError
-from precarious.lookup import find
+from precarious.lookup import describe_book, find, find_book
 from precarious.records import Record
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

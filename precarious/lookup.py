@@ -1,14 +1,19 @@
-"""KEY → the one record it names: an id, a chapter number, an id prefix or title words."""
+"""KEY → the one page or book it names: tried by a few strategies in order; the first that
+matches anything decides, and more than one match is an error naming the candidates."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
+from typing import TypeVar
 
 import regex
 
+from precarious.books import CorpusBook
 from precarious.errors import Ambiguous, NotFound
 from precarious.records import Record
 
+T = TypeVar("T")
 _Match = Callable[[Record, str], bool]
 
 
@@ -26,10 +31,13 @@ def _id_prefix(r: Record, key: str) -> bool:
     return r.id.startswith(key) or r.id.rpartition("/")[2].startswith(key)
 
 
-def _title_words(r: Record, key: str) -> bool:
+def _words_in(key: str, text: str) -> bool:
     words = regex.findall(r"\w+", key.casefold())
-    title = (r.title or "").casefold()
-    return bool(words) and all(w in title for w in words)
+    return bool(words) and all(w in text.casefold() for w in words)
+
+
+def _title_words(r: Record, key: str) -> bool:
+    return _words_in(key, r.title or "")
 
 
 # Tried in order; the first that matches anything decides.
@@ -48,25 +56,77 @@ def describe(r: Record) -> str:
     return f"{label} ({r.id}{book})"
 
 
-def find(records: Sequence[Record], key: str) -> Record:
-    """The record KEY names, or NotFound / Ambiguous naming the candidates."""
-    key = key.strip()
-    for how, matches in STRATEGIES:
-        found = [r for r in records if matches(r, key)]
+def describe_book(book: CorpusBook) -> str:
+    year = f" ({book.print_year})" if book.print_year is not None else ""
+    return f"{book.title or 'untitled'}{year} [{book.id}]"
+
+
+def _pick(
+    items: Sequence[T],
+    key: str,
+    strategies: Sequence[tuple[str, Callable[[T], bool]]],
+    *,
+    noun: str,
+    name: Callable[[T], str],
+    hint: Callable[[list[T]], str],
+    see: str,
+) -> T:
+    for how, matches in strategies:
+        found = [x for x in items if matches(x)]
         if len(found) == 1:
             return found[0]
         if found:
-            names = [describe(r) for r in found]
+            names = [name(x) for x in found]
             raise Ambiguous(
-                f"{key!r} matches {len(found)} pages by {how}: {'; '.join(names)}; "
-                + (
-                    "name the book with --book, or give more of the id"
-                    if len({r.book.id for r in found}) > 1
-                    else "give more of the id"
-                ),
+                f"{key!r} matches {len(found)} {noun}s by {how}: {'; '.join(names)}; "
+                + hint(found),
                 names,
             )
+    hows = [how for how, _ in strategies]
     raise NotFound(
-        f"no page matches {key!r} (by id, chapter number, id prefix or title words) "
-        f"among {len(records)} pages; see 'precarious list'"
+        f"no {noun} matches {key!r} (by {', '.join(hows[:-1])} or {hows[-1]}) "
+        f"among {len(items)} {noun}s; see '{see}'"
+    )
+
+
+def _page_hint(found: list[Record]) -> str:
+    if len({r.book.id for r in found}) > 1:
+        return "name the book with --book, or give more of the id"
+    return "give more of the id"
+
+
+def _flip(matches: _Match, key: str, r: Record) -> bool:
+    return matches(r, key)
+
+
+def find(records: Sequence[Record], key: str) -> Record:
+    """The record KEY names, or NotFound / Ambiguous naming the candidates."""
+    key = key.strip()
+    return _pick(
+        records,
+        key,
+        [(how, partial(_flip, matches, key)) for how, matches in STRATEGIES],
+        noun="page",
+        name=describe,
+        hint=_page_hint,
+        see="precarious list",
+    )
+
+
+def find_book(books: Sequence[CorpusBook], text: str) -> CorpusBook:
+    """The book TEXT names: its id, an id prefix, or words of its title, subtitle and year."""
+    text = text.strip()
+    strategies: list[tuple[str, Callable[[CorpusBook], bool]]] = [
+        ("id", lambda b: b.id == text),
+        ("id prefix", lambda b: b.id.startswith(text)),
+        ("title words", lambda b: _words_in(text, f"{b.title} {b.subtitle} {b.print_year}")),
+    ]
+    return _pick(
+        books,
+        text,
+        strategies,
+        noun="book",
+        name=describe_book,
+        hint=lambda _: "give more of the title or the book id",
+        see="precarious books",
     )

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from precarious.books import find_book, toc
+from precarious.books import toc
 from precarious.errors import Ambiguous, NotFound
+from precarious.lookup import find_book
 from precarious.records import Record
 from tests.pagemaker import ALPHA, corpus, page
 
