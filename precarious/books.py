@@ -77,15 +77,20 @@ def arrange(records: Sequence[Record]) -> Shelf:
     for i, r in enumerate(records):  # title and year: the book fields decide
         if keys[i] and r.book.print_year is not None:
             join((keys[i], r.book.print_year), i, "book fields")
+    years: dict[str, list[tuple[str, int | None]]] = {}  # title key → its groups
+    for g in groups:
+        years.setdefault(g[0], []).append(g)
     for i, r in enumerate(records):  # a title without a year: the one book of that title
         if not keys[i] or r.book.print_year is not None:
             continue
-        same = [g for g in groups if g[0] == keys[i]]
-        if len(same) <= 1:
-            join(same[0] if same else (keys[i], None), i, "book title")
+        same = years.setdefault(keys[i], [])
+        if not same:
+            same.append((keys[i], None))
+        if len(same) == 1:
+            join(same[0], i, "book title")
         else:
-            years = ", ".join(str(g[1]) for g in same)
-            loose[i] = f"its book title matches {len(same)} books ({years}) and it states no year"
+            listed = ", ".join(str(g[1]) for g in same)
+            loose[i] = f"its book title matches {len(same)} books ({listed}) and it states no year"
     by_contents: dict[tuple[tuple[int | None, str], ...], dict[tuple[str, int | None], str]] = {}
     for g, members in groups.items():
         for i in members:
@@ -115,10 +120,22 @@ def arrange(records: Sequence[Record]) -> Shelf:
                 "matches a book of the corpus"
             )
 
+    return _shelve(records, groups, joined, lists, loose)
+
+
+def _shelve(
+    records: Sequence[Record],
+    groups: dict[tuple[str, int | None], list[int]],
+    joined: dict[int, tuple[str, str | None]],
+    lists: dict[tuple[str, int | None], tuple[tuple[Entry, ...], str | None]],
+    loose: dict[int, str],
+) -> Shelf:
+    """Build the books of the groups, and fill in each record's book and placement."""
     out = list(records)
     books: list[CorpusBook] = []
     taken: set[str] = set()
-    for g, members in groups.items():
+    for g, joiners in groups.items():
+        members = sorted(joiners)  # corpus order, whatever evidence each page joined by
         book = _book(g, [records[i] for i in members], lists[g], taken)
         placed = _place(book.contents, book.records)
         fixed = []

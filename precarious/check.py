@@ -8,7 +8,7 @@ overlap or run against the contents order.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -43,17 +43,14 @@ def check(corpus: Corpus) -> list[Finding]:
     found: dict[str, list[Finding]] = {r.id: [] for r in corpus.records}
     for r in corpus.records:
         found[r.id] += [Finding(w.code, w.message, r.source, r.id, w.line) for w in r.warnings]
+    by_id = {r.id: r for r in corpus.records}
     for rid, why in corpus.loose:
-        found[rid].append(_finding(_by_id(corpus.records, rid), "no-book", f"in no book: {why}"))
+        found[rid].append(_finding(by_id[rid], "no-book", f"in no book: {why}"))
     for book in corpus.books:
         for f in _book_findings(book):
             found[f.id or ""].append(f)
     out = [f for r in corpus.records for f in found[r.id]]
     return out + [_problem(p) for p in corpus.problems]
-
-
-def _by_id(records: Sequence[Record], rid: str) -> Record:
-    return next(r for r in records if r.id == rid)
 
 
 def _finding(r: Record, code: str, message: str) -> Finding:

@@ -52,8 +52,9 @@ def test_same_title_other_year_is_another_book(tmp_path: Path) -> None:
 
 
 def test_a_page_without_book_fields_joins_by_contents(tmp_path: Path) -> None:
-    c = corpus(tmp_path, {"a": page(), "cut": page("2 - Two", book=None, pages=None)})
-    cut = by_id(c.records)["cut"]
+    c = corpus(tmp_path, {"a": page(), "0cut": page("2 - Two", book=None, pages=None)})
+    cut = by_id(c.records)["0cut"]
+    assert [r.id for r in c.books[0].records] == ["0cut", "a"]  # corpus order
     assert cut.book.title is None  # the page does not state it: nothing is copied in
     assert (cut.book.id, cut.book.joined_by, cut.book.joined_source) == (
         "alpha-book-2000",
