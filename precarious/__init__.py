@@ -5,6 +5,7 @@
 >>> record.to_dict()["title"]
 """
 
+from precarious.books import CorpusBook
 from precarious.corpus import Corpus, extract_all
 from precarious.errors import Ambiguous, NotAChapter, NotFound, PrecariousError, UnreadableFile
 from precarious.records import Record, extract
@@ -14,6 +15,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Ambiguous",
     "Corpus",
+    "CorpusBook",
     "NotAChapter",
     "NotFound",
     "PrecariousError",

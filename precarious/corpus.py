@@ -16,7 +16,8 @@ from precarious.records import Record, extract_page
 
 @dataclass(frozen=True, slots=True)
 class Corpus:
-    """The records of the pages that were read, and what went wrong with the others."""
+    """The records of the pages that were read (book and placement filled in), what went
+    wrong with the other files, and the books the records were grouped into."""
 
     records: tuple[Record, ...]
     problems: tuple[PrecariousError, ...]

@@ -65,7 +65,7 @@ class Book:
     split_method: str | None = None  # lines | corpus | heuristic | unsplit
     split_source: str | None = None  # the record whose page printed the split, for "corpus"
     id: str | None = None  # the corpus book this page belongs to (set by precarious.books)
-    joined_by: str | None = None  # book fields | contents | chapter title
+    joined_by: str | None = None  # book fields | book title | contents | chapter title
     joined_source: str | None = None  # the record whose contents list or entry matched
 
 
