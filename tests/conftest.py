@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -24,3 +25,16 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env["NO_COLOR"] = "1"
     return env
+
+
+def sh(command: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run a shell command line as a user would (bash, pipefail), capturing its output."""
+    return subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

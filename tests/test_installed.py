@@ -12,21 +12,9 @@ from pathlib import Path
 import pytest
 
 from precarious import __version__
-from tests.conftest import BIN, ROOT, SEEDS
+from tests.conftest import BIN, ROOT, SEEDS, sh
 
 JQ = shutil.which("jq")
-
-
-def sh(command: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["bash", "-o", "pipefail", "-c", command],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_jq_is_installed() -> None:

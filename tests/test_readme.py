@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, sh
 
 
 def examples() -> list[tuple[str, str]]:
@@ -40,15 +39,7 @@ def test_readme_example(
     command: str, expected: str, tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
     (tmp_path / "corpus").symlink_to(ROOT / "tests" / "fixtures" / "corpus")
-    result = subprocess.run(
-        ["bash", "-c", command],
-        # any directory: the bundled seeds ship with the package; corpus/ is the multi-book
-        # test corpus the README's examples name
-        cwd=tmp_path,
-        env=cli_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    # any directory: the bundled seeds ship with the package; corpus/ is the multi-book
+    # test corpus the README's examples name
+    result = sh(command, cli_env, tmp_path)
     assert result.stdout == expected, result.stderr
