@@ -18,10 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import regex
-
-from precarious.normalize import page_key, words_key
-from precarious.records import Entry, Placement, Record
+from precarious.normalize import page_key, words, words_key
+from precarious.records import Entry, Placement, Record, pages_text
 
 _SPLIT_GUESSES = frozenset({"title-split-heuristic", "title-unsplit"})
 
@@ -172,7 +170,7 @@ def _book(
         pairs = Counter((r.book.title, r.book.subtitle) for r in members if r.book.title)
         title, subtitle = pairs.most_common(1)[0][0]
     publishers = Counter(r.book.publisher for r in members if r.book.publisher)
-    slug = "-".join(regex.findall(r"[\p{L}\p{N}]+", (title or "").casefold())) or "book"
+    slug = "-".join(words(title)) or "book"
     slug = f"{slug}-{group[1]}" if group[1] is not None else slug
     n, base = 1, slug
     while slug in taken:
@@ -218,15 +216,17 @@ def _book_contents(members: list[Record]) -> tuple[tuple[Entry, ...], str | None
     return lists[best].contents, lists[best].id
 
 
-def _title_words(text: str | None) -> list[str]:
-    return regex.findall(r"[\p{L}\p{N}]+", (text or "").casefold())
+def _begins(entry: Entry, title: str | None) -> bool:
+    """The entry's title starts with these words ("Introduction: Striving …")."""
+    head = words(title)
+    return bool(head) and words(entry.title)[: len(head)] == head
 
 
 def _names_entry(record: Record, contents: Sequence[Entry]) -> bool:
     """The page's heading, number and title, is word for word an entry of the list."""
-    words = _title_words(record.title)
-    return bool(words) and any(
-        e.number == record.number and _title_words(e.title) == words for e in contents
+    title = words(record.title)
+    return bool(title) and any(
+        e.number == record.number and words(e.title) == title for e in contents
     )
 
 
@@ -234,28 +234,16 @@ def _entry_of(record: Record, contents: Sequence[Entry]) -> list[int]:
     """The positions (1-based) of the entries the page's heading names."""
     if record.number is not None:
         return [at for at, e in enumerate(contents, 1) if e.number == record.number]
-    words = _title_words(record.title)
-    exact = [
-        at
-        for at, e in enumerate(contents, 1)
-        if e.number is None and _title_words(e.title) == words
-    ]
-    if exact or not words:
+    title = words(record.title)
+    exact = [at for at, e in enumerate(contents, 1) if e.number is None and words(e.title) == title]
+    if exact or not title:
         return exact
     # "Introduction" heads the entry "Introduction: Striving for acceptance"
-    return [
-        at
-        for at, e in enumerate(contents, 1)
-        if e.number is None and _title_words(e.title)[: len(words)] == words
-    ]
+    return [at for at, e in enumerate(contents, 1) if e.number is None and _begins(e, record.title)]
 
 
 def entry_text(entry: Entry) -> str:
     return entry.title if entry.number is None else f"{entry.number} {entry.title}"
-
-
-def pages_text(record: Record) -> str:
-    return "" if record.pages is None else record.pages.text("–")
 
 
 def _place(contents: tuple[Entry, ...], members: Sequence[Record]) -> dict[str, Placement]:
@@ -276,7 +264,7 @@ def _place(contents: tuple[Entry, ...], members: Sequence[Record]) -> dict[str, 
         }
         # Two different pages cannot both be the one entry left: then neither is decided.
         claims = Counter(
-            (p.entry, pages_text(r)) for r in pending if (p := found[r.id]).entry is not None
+            (p.entry, pages_text(r, "–")) for r in pending if (p := found[r.id]).entry is not None
         )
         entries = Counter(entry for entry, _ in claims)
         decided = [r for r in pending if (e := found[r.id].entry) is not None and entries[e] == 1]
@@ -306,9 +294,7 @@ def _by_heading(r: Record, contents: tuple[Entry, ...]) -> Placement:
         return Placement(None, None, f"the heading {heading!r} matches {where}")
     at = hits[0]
     entry = contents[at - 1]
-    if r.title is not None and _title_words(entry.title)[: len(_title_words(r.title))] == (
-        _title_words(r.title)
-    ):
+    if _begins(entry, r.title):
         return Placement(at, "heading", f"the heading {heading!r} is contents entry {at}")
     differs = f", whose title is {entry.title!r}" if r.title is not None else ""
     return Placement(at, "number", f"chapter {r.number} is contents entry {at}{differs}")
@@ -325,7 +311,8 @@ def _by_pages(
             return Placement(
                 at,
                 "pages",
-                f"the same pages ({pages_text(r)}) as {other.id}, which is contents entry {at}",
+                f"the same pages ({pages_text(r, '–')}) as {other.id}, "
+                f"which is contents entry {at}",
                 inferred_title=contents[at - 1].title,
             )
     return None
@@ -351,12 +338,12 @@ def _by_order(
             if k is not None and k > key and at < high:
                 high, above = at, other
         bounds = [
-            f"{word} {entry_text(contents[at - 1])!r} ({pages_text(near)}, {near.id})"
+            f"{word} {entry_text(contents[at - 1])!r} ({pages_text(near, '–')}, {near.id})"
             for word, near, at in (("after", below, low), ("before", above, high))
             if near is not None
         ]
         if bounds:
-            reasons.append(f"pages {pages_text(r)} come {' and '.join(bounds)}")
+            reasons.append(f"pages {pages_text(r, '–')} come {' and '.join(bounds)}")
     fits = [at for at in range(low + 1, high) if at not in taken]
     if key is not None and key[0] == 0:
         fits = [at for at in fits if contents[at - 1].number is None]

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from precarious.books import CorpusBook, contents_key, entry_text, pages_text
+from precarious.books import CorpusBook, contents_key, entry_text
 from precarious.corpus import Corpus
 from precarious.errors import NotAChapter, PrecariousError
 from precarious.normalize import page_key, words_key
-from precarious.records import Pages, Record
+from precarious.records import Pages, Record, pages_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,9 +169,9 @@ def _duplicates(book: CorpusBook) -> Generator[Finding, None, list[Record]]:
 
 def _what(r: Record) -> str:
     if r.placement and r.placement.entry and r.title is None:
-        return f"the page {pages_text(r)} (entry {r.placement.entry})"
+        return f"the page {pages_text(r, '–')} (entry {r.placement.entry})"
     label = " ".join(str(x) for x in (r.number, r.title) if x is not None)
-    return repr(label) if label else f"the page {pages_text(r)}"
+    return repr(label) if label else f"the page {pages_text(r, '–')}"
 
 
 def _ranges(book: CorpusBook, pages: list[Record]) -> Iterator[Finding]:
@@ -190,7 +190,7 @@ def _ranges(book: CorpusBook, pages: list[Record]) -> Iterator[Finding]:
             yield _finding(
                 r2,
                 "pages-overlap",
-                f"pages {pages_text(r2)} overlap {_what(r1)} ({pages_text(r1)}, {r1.id})",
+                f"pages {pages_text(r2, '–')} overlap {_what(r1)} ({pages_text(r1, '–')}, {r1.id})",
             )
     placed = sorted(
         ((r.placement.entry, a, r) for a, _, r in known if a and r.placement and r.placement.entry),
@@ -202,6 +202,6 @@ def _ranges(book: CorpusBook, pages: list[Record]) -> Iterator[Finding]:
                 r2,
                 "pages-order",
                 f"contents entry {e2} starts on page {r2.pages.first if r2.pages else '?'}, "
-                f"before entry {e1} {_what(r1)} ({pages_text(r1)}, {r1.id}) that precedes it "
+                f"before entry {e1} {_what(r1)} ({pages_text(r1, '–')}, {r1.id}) that precedes it "
                 "in the contents list",
             )

@@ -169,8 +169,13 @@ def page_key(text: str | None) -> tuple[int, int] | None:
     return None if value is None else (0, value)
 
 
+def words(text: str | None) -> list[str]:
+    """The letters-and-digits words of a text, case-folded: punctuation and dashes drop out."""
+    return regex.findall(r"[\p{L}\p{N}]+", (text or "").casefold())
+
+
 def words_key(text: str | None) -> str:
     """Text reduced to its letters and digits, for matching titles however they are printed:
     'The Precarious TruceAnglo-Soviet Relations 1924–27' == 'The Precarious Truce' +
     'Anglo-Soviet Relations 1924-27'."""
-    return "".join(regex.findall(r"[\p{L}\p{N}]+", (text or "").casefold()))
+    return "".join(words(text))

@@ -169,6 +169,11 @@ def _placement_dict(p: Placement) -> dict[str, Any]:
     }
 
 
+def pages_text(record: Record, dash: str = "-") -> str:
+    """'134-179', '134-?' when the end is unknown, '' when there are no pages."""
+    return "" if record.pages is None else record.pages.text(dash)
+
+
 def extract(text: str, name: str = "page", path: str = "") -> Record:
     """The record of one page's text. Raises NotAChapter for any other kind of page."""
     return extract_page(page_from_text(text, name, path))

@@ -16,17 +16,12 @@ from typing import TYPE_CHECKING, Any
 from precarious.blocks import Block
 from precarious.books import CorpusBook, book_dict, entry_text, toc
 from precarious.check import Finding
-from precarious.records import Record
+from precarious.records import Record, pages_text
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
 LIST_COLUMNS = ("number", "title", "pages", "summary_heading", "warnings", "id")
-
-
-def pages_text(record: Record, dash: str = "-") -> str:
-    """'134-179', '134-?' when the end is unknown, '' when there are no pages."""
-    return "" if record.pages is None else record.pages.text(dash)
 
 
 def book_text(record: Record) -> str:
