@@ -208,11 +208,9 @@ def _book_contents(members: list[Record]) -> tuple[tuple[Entry, ...], str | None
     lists = [r for r in members if r.contents]
     if not lists:
         return (), None
-    counts = Counter(contents_key(r.contents) for r in lists)
-    best = min(
-        range(len(lists)),
-        key=lambda n: (-counts[contents_key(lists[n].contents)], -len(lists[n].contents), n),
-    )
+    keys = [contents_key(r.contents) for r in lists]
+    counts = Counter(keys)
+    best = min(range(len(lists)), key=lambda n: (-counts[keys[n]], -len(keys[n]), n))
     return lists[best].contents, lists[best].id
 
 

@@ -44,9 +44,14 @@ def _fail(message: str) -> NoReturn:
     raise click.exceptions.Exit(1)
 
 
+def _sources(paths: Sequence[Path], corpus: Path | None) -> list[Path]:
+    """The paths named, else the corpus folder, else the bundled seeds."""
+    return list(paths) or [corpus or bundled_seeds()]
+
+
 def _load(paths: Sequence[Path], corpus: Path | None) -> Corpus:
     """Read the pages, report every bad file on stderr, stop with exit 1 if none is left."""
-    sources = list(paths) or [corpus or bundled_seeds()]
+    sources = _sources(paths, corpus)
     loaded = extract_all(sources)
     for problem in loaded.problems:
         click.echo(f"precarious: {problem}", err=True)
@@ -312,8 +317,7 @@ def check_command(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None)
     """
     from precarious.check import check
 
-    sources = list(paths) or [corpus or bundled_seeds()]
-    loaded = extract_all(sources)
+    loaded = extract_all(_sources(paths, corpus))
     findings = check(loaded)
     flagged = len({f.id or f.path for f in findings})
     files = len(loaded.records) + len(loaded.problems)
