@@ -8,11 +8,12 @@
 from precarious.books import CorpusBook
 from precarious.corpus import Corpus, extract_all
 from precarious.errors import Ambiguous, NotAChapter, NotFound, PrecariousError, UnreadableFile
-from precarious.records import Record, extract
+from precarious.records import SCHEMA_VERSION, Record, extract, schema_text
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "SCHEMA_VERSION",
     "Ambiguous",
     "Corpus",
     "CorpusBook",
@@ -24,4 +25,5 @@ __all__ = [
     "__version__",
     "extract",
     "extract_all",
+    "schema_text",
 ]

@@ -345,6 +345,23 @@ def check_command(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None)
         raise click.exceptions.Exit(1)
 
 
+@cli.command()
+def schema() -> None:
+    """The JSON Schema (draft 2020-12) of the records --json prints.
+
+    Each record names the version it follows in `schema_version`; see the README
+    for how the version changes.
+
+    \b
+    Examples:
+      precarious schema > record.schema.json
+      precarious schema | jq -r '."$id"'
+    """
+    from precarious.records import schema_text
+
+    click.echo(schema_text(), nl=False)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: click's own handling, plus a quiet exit 130 on Ctrl-C."""
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from importlib import resources
 from typing import Any
 
 import regex
@@ -27,6 +28,8 @@ from precarious.blocks import (
 from precarious.errors import NotAChapter
 from precarious.reader import Page, page_from_text
 
+# The SchemaVer (MODEL-REVISION-ADDITION) of record.schema.json, which to_dict() follows.
+SCHEMA_VERSION = "1-0-0"
 CHAPTER_TYPES = frozenset({"chapter"})
 _AFTER_SUMMARY = ("type", "information")  # the labels a summary is followed by
 _AFFILIATION = regex.compile(r"^(.*?)\s*\bAffiliations?\s*:\s*(.*)$", regex.IGNORECASE)
@@ -120,6 +123,7 @@ class Record:
         """The record contract: every key always present, null when absent."""
         book = self.book
         return {
+            "schema_version": SCHEMA_VERSION,
             "id": self.id,
             "source": self.source,
             "layout": self.layout,
@@ -167,6 +171,11 @@ def _placement_dict(p: Placement) -> dict[str, Any]:
         ],
         "evidence": p.evidence,
     }
+
+
+def schema_text() -> str:
+    """The JSON Schema (draft 2020-12) of `Record.to_dict()`, as shipped in the package."""
+    return resources.files("precarious").joinpath("record.schema.json").read_text("utf-8")
 
 
 def pages_text(record: Record, dash: str = "-") -> str:

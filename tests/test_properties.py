@@ -1,5 +1,6 @@
 """Properties over generated and mutated pages (hypothesis): never crash with anything but
-the tool's own error, every line in exactly one block, never half a value."""
+the tool's own error, every line in exactly one block, never half a value, always
+inside the record schema."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from precarious.books import arrange
 from precarious.reader import Source, decode, page_from_text, page_paths, read_page
 from precarious.records import Record, extract_page
 from tests.conftest import FIXTURES, SEEDS
+from tests.contract import assert_valid
 
 PAGES = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))] + [
     p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "pages").glob("*.txt"))
@@ -71,7 +73,7 @@ def test_mutated_pages(lines: list[str], data: st.DataObject) -> None:
     text = newline.join(lines)
     assert_partition(text)
     with contextlib.suppress(NotAChapter):
-        extract(text, name="m")
+        assert_valid(extract(text, name="m").to_dict())
 
 
 def _scalars(record: dict[str, object]) -> dict[str, object]:
@@ -110,6 +112,7 @@ def test_a_cut_off_page_never_has_half_a_value(full_text: str, data: st.DataObje
         prefix = extract(full_text[:cut], name="cut").to_dict()
     except PrecariousError:
         return
+    assert_valid(prefix)
     for key, value in _scalars(prefix).items():
         assert value is None or value == _scalars(full)[key], (key, full_text[:cut][-40:])
     paragraphs = prefix["summary"]["paragraphs"]
@@ -149,6 +152,7 @@ def test_books_never_rewrite_what_a_page_states(records: list[Record]) -> None:
     shelf = arrange(records)
     assert [r.id for r in shelf.records] == [r.id for r in records]
     for alone, r in zip(records, shelf.records, strict=True):
+        assert_valid(r.to_dict())
         assert stated(r) == stated(alone)
         assert (r.book.publisher, r.book.print_year) == (
             alone.book.publisher,
