@@ -106,6 +106,7 @@ def formats(*names: str) -> Callable[[F], F]:
     helps = {
         "table": "A table (the default on a terminal).",
         "tsv": "Tab-separated lines with a header (the default in a pipe).",
+        "csv": "Comma-separated values with a header (RFC 4180), for spreadsheets.",
         "json": "One JSON document.",
         "jsonl": "One JSON record per line.",
     }
@@ -122,6 +123,24 @@ def _format(fmt: str | None) -> str:
     return fmt or ("table" if _interactive() else "tsv")
 
 
+def _emit(
+    fmt: str | None,
+    data: Callable[[], Any],
+    grid: Callable[[], render.Grid],
+    table: Callable[[int], str],
+) -> None:
+    """Print in the format asked for (or the default): each view is built only when asked."""
+    fmt = _format(fmt)
+    if fmt == "json":
+        click.echo(render.to_json(data()), nl=False)
+    elif fmt == "jsonl":
+        click.echo(render.to_jsonl(data()), nl=False)
+    elif fmt in ("tsv", "csv"):
+        click.echo(render.delimited(fmt, grid()), nl=False)
+    else:
+        click.echo(table(_width()), nl=False)
+
+
 def _in_book(loaded: Corpus, book: str | None) -> tuple[Record, ...]:
     """The records of the book --book names, or all of them."""
     if book is None:
@@ -136,7 +155,7 @@ def _in_book(loaded: Corpus, book: str | None) -> tuple[Record, ...]:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @corpus_option
 @book_option
-@formats("table", "tsv", "json", "jsonl")
+@formats("table", "tsv", "csv", "json", "jsonl")
 def list_command(
     paths: tuple[Path, ...], corpus: Path | None, book: str | None, fmt: str | None
 ) -> None:
@@ -154,15 +173,12 @@ def list_command(
       precarious list --jsonl | jq -c 'select(.warnings | length > 0) | .id'
     """
     records = _in_book(_load(paths, corpus), book)
-    fmt = _format(fmt)
-    if fmt == "json":
-        click.echo(render.to_json(r.to_dict() for r in records), nl=False)
-    elif fmt == "jsonl":
-        click.echo(render.to_jsonl(r.to_dict() for r in records), nl=False)
-    elif fmt == "tsv":
-        click.echo(render.records_tsv(records), nl=False)
-    else:
-        click.echo(render.records_table(records, _width()), nl=False)
+    _emit(
+        fmt,
+        lambda: (r.to_dict() for r in records),
+        lambda: render.records_grid(records),
+        lambda width: render.records_table(records, width),
+    )
 
 
 @cli.command()
@@ -223,13 +239,13 @@ def blocks(target: str, corpus: Path | None, as_json: bool) -> None:
     elif _interactive():
         click.echo(render.blocks_table(found, _width()), nl=False)
     else:
-        click.echo(render.blocks_tsv(found), nl=False)
+        click.echo(render.delimited("tsv", render.blocks_grid(found)), nl=False)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @corpus_option
-@formats("table", "tsv", "json")
+@formats("table", "tsv", "csv", "json")
 def books(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None) -> None:
     """One row per book: title, subtitle, publisher, year, pages in the corpus.
 
@@ -244,20 +260,19 @@ def books(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None) -> None
       precarious books --json | jq -r '.[] | "\\(.title): \\(.pages) pages"'
     """
     found = _load(paths, corpus).books
-    fmt = _format(fmt)
-    if fmt == "json":
-        click.echo(render.to_json(book_dict(b) for b in found), nl=False)
-    elif fmt == "tsv":
-        click.echo(render.books_tsv(found), nl=False)
-    else:
-        click.echo(render.books_table(found, _width()), nl=False)
+    _emit(
+        fmt,
+        lambda: (book_dict(b) for b in found),
+        lambda: render.books_grid(found),
+        lambda width: render.books_table(found, width),
+    )
 
 
 @cli.command("toc")
 @click.argument("book_key", metavar="[BOOK]", required=False)
 @corpus_option
 @book_option
-@formats("table", "tsv", "json")
+@formats("table", "tsv", "csv", "json")
 def toc_command(
     book_key: str | None, corpus: Path | None, book: str | None, fmt: str | None
 ) -> None:
@@ -288,19 +303,18 @@ def toc_command(
             raise Ambiguous(f"the corpus holds {len(loaded.books)} books; name one: {names}", [])
     except PrecariousError as err:
         _fail(str(err))
-    fmt = _format(fmt)
-    if fmt == "json":
-        click.echo(render.to_json(toc_dict(chosen)), nl=False)
-    elif fmt == "tsv":
-        click.echo(render.toc_tsv(chosen), nl=False)
-    else:
-        click.echo(render.toc_table(chosen, _width()), nl=False)
+    _emit(
+        fmt,
+        lambda: toc_dict(chosen),
+        lambda: render.toc_grid(chosen),
+        lambda width: render.toc_table(chosen, width),
+    )
 
 
 @cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @corpus_option
-@formats("table", "tsv", "json")
+@formats("table", "tsv", "csv", "json")
 def check_command(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None) -> None:
     """Validate the corpus: exit 0 when clean, 1 when anything is reported.
 
@@ -327,20 +341,19 @@ def check_command(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None)
         if findings
         else f"No findings: {counts}."
     )
-    fmt = _format(fmt)
-    if fmt == "json":
-        report = {
-            "clean": not findings,
-            "files": files,
-            "pages": len(loaded.records),
-            "books": len(loaded.books),
-            "findings": [f.to_dict() for f in findings],
-        }
-        click.echo(render.to_json(report), nl=False)
-    elif fmt == "tsv":
-        click.echo(render.check_tsv(findings), nl=False)
-    else:
-        click.echo(render.check_table(findings, summary, _width()), nl=False)
+    report = {
+        "clean": not findings,
+        "files": files,
+        "pages": len(loaded.records),
+        "books": len(loaded.books),
+        "findings": [f.to_dict() for f in findings],
+    }
+    _emit(
+        fmt,
+        lambda: report,
+        lambda: render.check_grid(findings),
+        lambda width: render.check_table(findings, summary, width),
+    )
     if findings:
         raise click.exceptions.Exit(1)
 

@@ -22,6 +22,39 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 LIST_COLUMNS = ("number", "title", "pages", "summary_heading", "warnings", "id")
+# The record flattened for --tsv and --csv: nested keys as dotted paths of the JSON
+# (`pages.first`), lists joined into one cell. --json carries the full structure.
+FLAT_COLUMNS = (
+    "id",
+    "number",
+    "title",
+    "pages.first",
+    "pages.last",
+    "pages.count",
+    "book.title",
+    "book.subtitle",
+    "book.publisher",
+    "book.print_year",
+    "published_online",
+    "authors",
+    "part",
+    "type",
+    "summary.heading",
+    "summary.paragraphs",
+    "doi",
+    "captured_at",
+    "book.id",
+    "placement.entry",
+    "placement.inferred_title",
+    "warnings",
+    "layout",
+    "source",
+    "schema_version",
+)
+LIST_SEPARATOR = "; "  # between the items of a list in one cell
+PARAGRAPH_SEPARATOR = "\n\n"  # between summary paragraphs in one cell
+
+Grid = tuple[Sequence[str], Iterable[Sequence[str]]]  # a header and its rows, for TSV/CSV
 
 
 def book_text(record: Record) -> str:
@@ -30,7 +63,7 @@ def book_text(record: Record) -> str:
 
 
 def list_row(record: Record) -> dict[str, str]:
-    """The values of one `list` row, as text ('' for null)."""
+    """The values of one `list` table row, as text ('' for null)."""
     return {
         "number": "" if record.number is None else str(record.number),
         "title": record.title or "",
@@ -39,6 +72,37 @@ def list_row(record: Record) -> dict[str, str]:
         "warnings": str(len(record.warnings)),
         "id": record.id,
     }
+
+
+def flat_row(record: Record) -> list[str]:
+    """One record as the cells of FLAT_COLUMNS ('' for null)."""
+    data = record.to_dict()
+    cells = _leaves(data)
+    cells["authors"] = LIST_SEPARATOR.join(
+        a.name + (f" ({a.affiliation})" if a.affiliation else "") for a in record.authors
+    )
+    cells["summary.paragraphs"] = PARAGRAPH_SEPARATOR.join(record.summary)
+    cells["warnings"] = LIST_SEPARATOR.join(w.code for w in record.warnings)
+    return [_cell(cells.get(c)) for c in FLAT_COLUMNS]
+
+
+def _leaves(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """The scalar values of nested objects under dotted names: {"pages.first": "134", …}."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out.update(_leaves(value, f"{prefix}{key}."))
+        elif not isinstance(value, list):
+            out[prefix + key] = value
+    return out
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def records_grid(records: Iterable[Record]) -> Grid:
+    return FLAT_COLUMNS, (flat_row(r) for r in records)
 
 
 def to_json(items: Iterable[dict[str, Any]] | dict[str, Any]) -> str:
@@ -52,17 +116,35 @@ def to_jsonl(items: Iterable[dict[str, Any]]) -> str:
     return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in items)
 
 
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def to_tsv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """Tab-separated lines with a header: no box drawing, no wrapping."""
+    """Tab-separated lines with a header, one line per row: no quoting, no box drawing,
+    no wrapping. A tab, newline or backslash inside a value is written \\t, \\n or \\\\
+    (the linear TSV convention), so `cut` and `awk` see one row per line."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    writer = csv.writer(
+        out, delimiter="\t", quoting=csv.QUOTE_NONE, quotechar=None, lineterminator="\n"
+    )
+    for row in (header, *rows):
+        writer.writerow([cell.translate(_TSV_ESCAPES) for cell in row])
+    return out.getvalue()
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """Comma-separated values with a header, RFC 4180: CRLF line ends, a value with a
+    comma, quote or line break in double quotes (quotes doubled), UTF-8 as is."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()
 
 
-def records_tsv(records: Sequence[Record]) -> str:
-    return to_tsv(LIST_COLUMNS, ([list_row(r)[c] for c in LIST_COLUMNS] for r in records))
+def delimited(fmt: str, grid: Grid) -> str:
+    """A grid as 'tsv' or 'csv'."""
+    return (to_csv if fmt == "csv" else to_tsv)(*grid)
 
 
 def detail_fields(record: Record) -> list[tuple[str, str]]:
@@ -130,8 +212,8 @@ def blocks_rows(blocks: Sequence[Block]) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def blocks_tsv(blocks: Sequence[Block]) -> str:
-    return to_tsv(("start", "end", "kind", "text"), blocks_rows(blocks))
+def blocks_grid(blocks: Sequence[Block]) -> Grid:
+    return ("start", "end", "kind", "text"), blocks_rows(blocks)
 
 
 # -- terminal views (rich) ------------------------------------------------------------
@@ -220,8 +302,8 @@ def book_row(book: CorpusBook) -> list[str]:
     return ["" if d[c] is None else str(d[c]) for c in BOOK_COLUMNS]
 
 
-def books_tsv(books: Sequence[CorpusBook]) -> str:
-    return to_tsv(BOOK_COLUMNS, (book_row(b) for b in books))
+def books_grid(books: Sequence[CorpusBook]) -> Grid:
+    return BOOK_COLUMNS, (book_row(b) for b in books)
 
 
 def books_table(books: Sequence[CorpusBook], width: int) -> str:
@@ -291,8 +373,8 @@ def toc_rows(book: CorpusBook, dash: str = "-") -> list[list[str]]:
     return rows
 
 
-def toc_tsv(book: CorpusBook) -> str:
-    return to_tsv(TOC_COLUMNS, toc_rows(book))
+def toc_grid(book: CorpusBook) -> Grid:
+    return TOC_COLUMNS, toc_rows(book)
 
 
 def toc_table(book: CorpusBook, width: int) -> str:
@@ -331,9 +413,8 @@ def toc_table(book: CorpusBook, width: int) -> str:
 CHECK_COLUMNS = ("id", "path", "code", "line", "message")
 
 
-def check_tsv(findings: Sequence[Finding]) -> str:
-    rows = ([str(v) if v is not None else "" for v in f.to_dict().values()] for f in findings)
-    return to_tsv(CHECK_COLUMNS, rows)
+def check_grid(findings: Sequence[Finding]) -> Grid:
+    return CHECK_COLUMNS, ([_cell(v) for v in f.to_dict().values()] for f in findings)
 
 
 def check_table(findings: Sequence[Finding], summary: str, width: int) -> str:

@@ -38,17 +38,10 @@ def test_list_piped_is_tsv_with_header() -> None:
     result = run("list")
     assert result.exit_code == 0
     assert result.stderr == ""
-    lines = result.stdout.splitlines()
-    assert lines[0] == "number\ttitle\tpages\tsummary_heading\twarnings\tid"
-    assert lines[1].split("\t") == [
-        "4",
-        "Russia and the general strike",
-        "134-179",
-        "Signs of a thaw in the British policy",
-        "0",
-        CH4,
-    ]
-    assert lines[2] == f"\t\tix-xiv\t\t2\t{PREFACE}"
+    lines = [line.split("\t") for line in result.stdout.splitlines()]
+    assert lines[0][:4] == ["id", "number", "title", "pages.first"]
+    assert lines[1][:6] == [CH4, "4", "Russia and the general strike", "134", "179", "46"]
+    assert lines[2][:6] == [PREFACE, "", "", "ix", "xiv", "6"]
     assert len(lines) == 4
     assert "─" not in result.stdout
 

@@ -119,7 +119,7 @@ def test_book_option_narrows_show_and_list() -> None:
     assert json.loads(result.stdout)["id"] == f"truce/{CH4}"
     listed = run("list", "--book", "harbours", corpus=CORPUS).stdout.splitlines()
     assert len(listed) == 1 + 8
-    assert all(line.split("\t")[-1].startswith("harbours/") for line in listed[1:])
+    assert all(line.split("\t")[0].startswith("harbours/") for line in listed[1:])
 
 
 def test_book_option_errors() -> None:

@@ -1,0 +1,149 @@
+"""--tsv and --csv: the same flattened columns, read back by Python's csv module (and by a
+plain split for TSV) to exactly the values of --json."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from precarious.cli import cli
+from precarious.render import FLAT_COLUMNS, to_tsv
+from tests.conftest import FIXTURES, SEEDS
+
+HOSTILE = FIXTURES / "pages" / "hostile_title.txt"
+TITLE = 'Ports, "quotes" & [brackets]: tariffs of 5% on {goods} #1_a, ~x^2 \\ C$ 1920–30'
+
+
+def out(*args: str, code: int = 0) -> str:
+    """stdout as written (CliRunner's .stdout would turn CSV's CRLF into LF)."""
+    result = CliRunner().invoke(cli, list(args), env={"PRECARIOUS_CORPUS": None})
+    assert result.exit_code == code, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stdout_bytes.decode("utf-8")
+
+
+def expected_cell(record: dict[str, Any], column: str) -> str:
+    """What a flat column holds, worked out from the JSON record independently."""
+    if column == "authors":
+        return "; ".join(
+            a["name"] + (f" ({a['affiliation']})" if a["affiliation"] else "")
+            for a in record["authors"]
+        )
+    if column == "summary.paragraphs":
+        return "\n\n".join(record["summary"]["paragraphs"])
+    if column == "warnings":
+        return "; ".join(w["code"] for w in record["warnings"])
+    value: Any = record
+    for key in column.split("."):
+        value = None if value is None else value[key]
+    return "" if value is None else str(value)
+
+
+def read_tsv(text: str) -> list[dict[str, str]]:
+    """Linear TSV: split on tabs and newlines, then undo the \\t \\n \\r \\\\ escapes."""
+
+    def unescape(cell: str) -> str:
+        escapes = {"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}
+        chars, i = [], 0
+        while i < len(cell):
+            if cell[i] == "\\":
+                chars.append(escapes[cell[i + 1]])
+                i += 2
+            else:
+                chars.append(cell[i])
+                i += 1
+        return "".join(chars)
+
+    header, *rows = (line.split("\t") for line in text.split("\n")[:-1])
+    return [dict(zip(header, map(unescape, row), strict=True)) for row in rows]
+
+
+SOURCES = [str(SEEDS), str(FIXTURES / "corpus"), str(FIXTURES / "pages")]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=["seeds", "corpus", "pages"])
+def test_csv_reads_back_to_the_json_values(source: str) -> None:
+    records = json.loads(out("list", "--json", source))
+    text = out("list", "--csv", source)
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert len(rows) == len(records)
+    for row, record in zip(rows, records, strict=True):
+        assert list(row) == list(FLAT_COLUMNS)
+        assert row == {c: expected_cell(record, c) for c in FLAT_COLUMNS}
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=["seeds", "corpus", "pages"])
+def test_tsv_has_the_same_columns_and_values_one_line_per_record(source: str) -> None:
+    text = out("list", "--tsv", source)
+    records = json.loads(out("list", "--json", source))
+    assert text.count("\n") == len(records) + 1  # a header, then one line per record
+    csv_rows = list(csv.DictReader(io.StringIO(out("list", "--csv", source), newline="")))
+    assert read_tsv(text) == csv_rows
+
+
+def test_piped_list_defaults_to_tsv() -> None:
+    assert out("list") == out("list", "--tsv")
+    assert out("list").splitlines()[0].split("\t") == list(FLAT_COLUMNS)
+
+
+def test_csv_is_rfc_4180() -> None:
+    text = out("list", "--csv", str(HOSTILE))
+    assert text.startswith("id,number,title,pages.first,")
+    assert text.endswith("\r\n")
+    lines = text.split("\r\n")
+    # header, one record whose summary cell holds a blank line between paragraphs, end
+    assert '"Ports, ""quotes"" & [brackets]: tariffs' in lines[1]
+    assert "\n" not in lines[0]
+
+
+def test_a_hostile_title_survives_csv_and_tsv() -> None:
+    csv_row = next(csv.DictReader(io.StringIO(out("list", "--csv", str(HOSTILE)), newline="")))
+    tsv_row = read_tsv(out("list", "--tsv", str(HOSTILE)))[0]
+    for row in (csv_row, tsv_row):
+        assert row["title"] == TITLE
+        assert row["book.title"] == "Trade & [Empire]"
+        assert row["book.subtitle"] == "Essays on Ports, 1800–1914"
+        assert row["authors"] == "Zoë O'Neil (Université de Genève); Ahmed Khan"
+        assert row["summary.paragraphs"].split("\n\n")[0].startswith('Tariffs were "a tax')
+
+
+def test_tsv_escapes_newlines_and_backslashes() -> None:
+    """One TSV line per record, even with a backslash in the title and a paragraph break."""
+    tsv = out("list", "--tsv", str(HOSTILE))
+    assert tsv.count("\n") == 2
+    assert "\\\\ C$" in tsv  # the backslash of the title, doubled
+    assert "\\n\\n" in tsv  # the paragraph break
+
+
+def test_tsv_escapes_every_character_that_would_break_a_line_or_a_cell() -> None:
+    cells = ["a\tb", "line\nbreak", "cr\rhere", "back\\slash", 'quote " and , comma']
+    text = to_tsv(["one", "two", "three", "four", "five"], [cells])
+    assert text.count("\n") == 2
+    assert text.splitlines()[1].split("\t") == [
+        "a\\tb",
+        "line\\nbreak",
+        "cr\\rhere",
+        "back\\\\slash",
+        'quote " and , comma',
+    ]
+    assert list(read_tsv(text)[0].values()) == cells
+
+
+@pytest.mark.parametrize(
+    ("args", "header", "code"),
+    [
+        (["books"], "id,title,subtitle,publisher,year,pages,entries,covered", 0),
+        (["toc"], "entry,number,title,status,pages,ids,note", 0),
+        (["check"], "id,path,code,line,message", 1),
+    ],
+)
+def test_every_table_view_has_csv(args: list[str], header: str, code: int) -> None:
+    text = out(*args, "--csv", code=code)
+    assert text.split("\r\n")[0] == header
+    tsv_rows = [line.split("\t") for line in out(*args, "--tsv", code=code).splitlines()]
+    assert list(csv.reader(io.StringIO(text, newline=""))) == tsv_rows
