@@ -15,9 +15,11 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from precarious import __version__, render
+from precarious.atomic import write_atomic
 from precarious.books import book_dict, toc_dict
 from precarious.corpus import Corpus, bundled_seeds, extract_all
 from precarious.errors import Ambiguous, PrecariousError
+from precarious.export import FORMATS
 from precarious.lookup import describe_book, find, find_book
 from precarious.records import Record
 
@@ -62,13 +64,27 @@ def _load(paths: Sequence[Path], corpus: Path | None) -> Corpus:
 
 def _pick(key: str, corpus: Path | None, book: str | None = None) -> Record:
     """The record KEY names (in the book --book names); KEY may also be the path of a page."""
-    path = Path(key)
-    if path.is_file():
-        return _load([path], None).records[0]
-    try:
-        return find(_in_book(_load([], corpus), book), key)
-    except PrecariousError as err:
-        _fail(str(err))
+    return _pick_all([key], corpus, book)[0]
+
+
+def _pick_all(keys: Sequence[str], corpus: Path | None, book: str | None) -> list[Record]:
+    """The records the KEYs name, each once, in the order named. The corpus is read only
+    when a KEY is not the path of a page."""
+    records: tuple[Record, ...] | None = None
+    chosen: dict[str, Record] = {}
+    for key in keys:
+        path = Path(key)
+        if path.is_file():
+            record = _load([path], None).records[0]
+        else:
+            if records is None:
+                records = _in_book(_load([], corpus), book)
+            try:
+                record = find(records, key)
+            except PrecariousError as err:
+                _fail(str(err))
+        chosen.setdefault(record.id, record)
+    return list(chosen.values())
 
 
 def _count(n: int, noun: str) -> str:
@@ -90,7 +106,8 @@ def cli() -> None:
 
     Reads raw text dumps of chapter pages (the bundled seeds unless told otherwise),
     finds each block (contents, heading, summary, pages, publisher, …) and prints one
-    record per page: a table for people, tab-separated lines or JSON for scripts.
+    record per page: a table for people, TSV, CSV or JSON for scripts, and citations
+    (CSL-JSON, BibTeX, RIS) for reference managers.
 
     \b
     Examples:
@@ -98,6 +115,7 @@ def cli() -> None:
       precarious show 4
       precarious list --json | jq '.[] | .title'
       precarious blocks 002
+      precarious export 4 --format bibtex
     """
 
 
@@ -373,6 +391,85 @@ def schema() -> None:
     from precarious.records import schema_text
 
     click.echo(schema_text(), nl=False)
+
+
+EXTENSIONS = {".json": "csl-json", ".bib": "bibtex", ".ris": "ris"}
+
+
+@cli.command()
+@click.argument("keys", nargs=-1, metavar="[KEY]...")
+@corpus_option
+@book_option
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="csl-json, bibtex or ris. Default: from the extension of -o (.json, .bib, .ris), "
+    "else csl-json.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    metavar="FILE",
+    help="Write to FILE instead of stdout, atomically: FILE ends up whole or unchanged.",
+)
+def export(
+    keys: tuple[str, ...],
+    corpus: Path | None,
+    book: str | None,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
+    """Citations for Zotero, pandoc, LaTeX: CSL-JSON, BibTeX (@incollection) or RIS.
+
+    Exports the pages KEY names (as for `show`), or every page (of --book) when
+    there is no KEY. Each entry has a citation key unique in the export
+    ("precarious1977ch4": author or book word, year, chapter). Only what the page
+    states is exported: a field it lacks is left out, and a page without a title,
+    book title, year or page range is named on stderr.
+
+    \b
+    Examples:
+      precarious export 4 --format bibtex
+      precarious export --format csl-json | jq length
+      precarious export -o truce.bib --book truce
+      pandoc --citeproc --bibliography truce.bib doc.md
+    """
+    from precarious import export as cite
+
+    to_file = output if output is not None and str(output) != "-" else None
+    if fmt is None:
+        suffix = to_file.suffix.lower() if to_file else ""
+        if to_file and suffix not in EXTENSIONS:
+            raise click.UsageError(
+                f"cannot tell the format from {to_file.name!r}: give --format "
+                f"({', '.join(FORMATS)})"
+            )
+        fmt = EXTENSIONS.get(suffix, "csl-json")
+    records = _pick_all(keys, corpus, book) if keys else list(_in_book(_load([], corpus), book))
+    items = cite.csl_items(records)
+    for record, item in zip(records, items, strict=True):
+        if missing := cite.gaps(item):
+            click.echo(
+                f"precarious: {record.id}: exported as {item['id']} without "
+                f"{', '.join(missing)} (not stated on the page)",
+                err=True,
+            )
+    if fmt == "bibtex":
+        text = cite.to_bibtex(items)
+    elif fmt == "ris":
+        text = cite.to_ris(items)
+    else:
+        text = render.to_json(items)
+    if to_file is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_atomic(to_file, text)
+    except PrecariousError as err:
+        _fail(str(err))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

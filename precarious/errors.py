@@ -35,3 +35,12 @@ class Ambiguous(PrecariousError):
     def __init__(self, message: str, candidates: list[str]) -> None:
         super().__init__(message)
         self.candidates = candidates
+
+
+class WriteFailed(PrecariousError):
+    """An output file could not be written; the file named is left as it was."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"cannot write {path}: {reason}")
+        self.path = path
+        self.reason = reason

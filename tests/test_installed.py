@@ -42,6 +42,15 @@ def test_jq_is_installed() -> None:
             "000_89d64f6c4c7f9a3b\n",
         ),
         (
+            "precarious schema | jq -r '.\"$schema\"'",
+            "https://json-schema.org/draft/2020-12/schema\n",
+        ),
+        (
+            "precarious export 4 --format csl-json "
+            "| jq -r '.[0] | [.id, .page, .issued[\"date-parts\"][0][0]] | @tsv'",
+            "precarious1977ch4\t134-179\t1977\n",
+        ),
+        (
             "precarious check --json > report.json; echo $?; "
             "jq -c '[.clean, (.findings | length)]' report.json",
             "1\n[false,3]\n",
@@ -51,6 +60,32 @@ def test_jq_is_installed() -> None:
 def test_pipes_into_jq(command: str, stdout: str, tmp_path: Path, cli_env: dict[str, str]) -> None:
     result = sh(command, cli_env, tmp_path)
     assert (result.returncode, result.stdout, result.stderr) == (0, stdout, "")
+
+
+def test_export_csl_json_into_jq_and_the_schema_validates(
+    tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    """The issue's words: `export --format csl-json | jq length` prints 3; and the records
+    `list --json` wrote to a file validate against the schema `schema` wrote to a file."""
+    result = sh("precarious export --format csl-json | jq length", cli_env, tmp_path)
+    assert (result.returncode, result.stdout) == (0, "3\n")
+    assert result.stderr == (
+        "precarious: 002_84761bd352faf2a0: exported as precarious1977pix without title "
+        "(not stated on the page)\n"
+    )
+    check = (
+        "import json, sys; from jsonschema import Draft202012Validator as V; "
+        "schema = json.load(open('schema.json')); V.check_schema(schema); "
+        "records = json.load(open('records.json')); "
+        "[V(schema).validate(r) for r in records]; print(len(records))"
+    )
+    result = sh(
+        "precarious schema > schema.json && precarious list --json > records.json && "
+        f'{sys.executable} -c "{check}"',
+        cli_env,
+        tmp_path,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "3\n", "")
 
 
 def test_python_dash_m(tmp_path: Path, cli_env: dict[str, str]) -> None:
@@ -100,12 +135,17 @@ def test_wheel_ships_the_seeds(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as z:
         for seed in SEEDS.glob("*.txt"):
             assert z.read(f"precarious/seeds/{seed.name}") == seed.read_bytes()
+        schema = ROOT / "precarious" / "record.schema.json"
+        assert z.read("precarious/record.schema.json") == schema.read_bytes()
 
 
 def test_machine_output_does_not_import_rich(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    """Nor the citation libraries: each is imported only on the path that needs it."""
     code = (
         "import sys; from precarious.cli import main; rc = main(['list', '--json']); "
-        "sys.stdout.flush(); assert rc == 0; assert 'rich' not in sys.modules, 'rich imported'"
+        "sys.stdout.flush(); assert rc == 0; "
+        "loaded = {'rich', 'bibtexparser', 'rispy'} & set(sys.modules); "
+        "assert not loaded, loaded"
     )
     result = sh(f'{sys.executable} -c "{code}"', cli_env, tmp_path)
     assert result.returncode == 0, result.stderr

@@ -1,0 +1,71 @@
+"""Write a file so that it only ever holds its old content or the whole new one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import stat
+from pathlib import Path
+
+from precarious.errors import WriteFailed
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write text (UTF-8) to a temporary file beside path, flush it to disk, then rename
+    it over path. On any failure or interruption the temporary file is removed and path
+    is untouched. A path that is a device or a pipe (/dev/stdout, a FIFO) cannot be
+    renamed over, so it is written directly."""
+    data = text.encode("utf-8")
+    target = path.resolve() if path.is_symlink() else path  # keep the link, replace its file
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as err:
+        raise WriteFailed(str(path), err.strerror or str(err)) from err
+    if mode is not None and stat.S_ISDIR(mode):
+        raise WriteFailed(str(path), "is a directory")
+    if mode is not None and not stat.S_ISREG(mode):
+        _write_through(path, data)
+        return
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    try:
+        # 0o666 less the umask, as for any new file; an existing file keeps its mode.
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as err:
+        raise WriteFailed(str(path), err.strerror or str(err)) from err
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if mode is not None:
+            os.chmod(temporary, stat.S_IMODE(mode))
+        os.replace(temporary, target)
+    except BaseException as err:  # Ctrl-C too: never leave the temporary file behind
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(err, OSError):
+            raise WriteFailed(str(path), err.strerror or str(err)) from err
+        raise
+    _sync_folder(target.parent)
+
+
+def _write_through(path: Path, data: bytes) -> None:
+    try:
+        with path.open("wb") as out:
+            out.write(data)
+            out.flush()
+    except OSError as err:
+        raise WriteFailed(str(path), err.strerror or str(err)) from err
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable; not every filesystem allows it, which is harmless."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

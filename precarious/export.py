@@ -1,0 +1,231 @@
+"""Record → citation formats. CSL-JSON is the model; BibTeX and RIS are derived from it.
+
+Nothing is invented: what a record does not state is left out of every format (a
+chapter whose last page was cut off has a first page and no range). bibtexparser and
+rispy are imported only when those formats are asked for.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import regex
+
+from precarious.records import Record
+
+FORMATS = ("csl-json", "bibtex", "ris")
+# What a reference needs to be findable; an item without one of these is reported.
+ESSENTIAL = {
+    "title": "title",
+    "container-title": "book title",
+    "issued": "print year",
+    "page": "page range",
+}
+_ARTICLES = frozenset({"a", "an", "the"})
+_DOI = regex.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", regex.IGNORECASE)
+
+
+def csl_items(records: Sequence[Record]) -> list[dict[str, Any]]:
+    """One CSL-JSON item per record, each with a citation key unique within the list."""
+    return [csl_item(r, key) for r, key in zip(records, citation_keys(records), strict=True)]
+
+
+def csl_item(record: Record, key: str) -> dict[str, Any]:
+    """The CSL-JSON item (type "chapter") of one record; absent fields are left out."""
+    book = record.book
+    item: dict[str, Any] = {"id": key, "type": "chapter"}
+    container = ": ".join(x for x in (book.title, book.subtitle) if x)
+    pages = record.pages
+    fields: dict[str, Any] = {
+        "title": record.title,
+        "container-title": container or None,
+        "chapter-number": record.number,
+        "page": f"{pages.first}-{pages.last}" if pages and pages.first and pages.last else None,
+        "page-first": pages.first if pages else None,
+        "publisher": book.publisher,
+        "issued": _date_parts(str(book.print_year)) if book.print_year is not None else None,
+        "available-date": _date_parts(record.published_online),
+        "author": [csl_name(a.name) for a in record.authors] or None,
+        "abstract": "\n\n".join(record.summary) or None,
+        "DOI": _DOI.sub("", record.doi) if record.doi else None,
+    }
+    item.update((k, v) for k, v in fields.items() if v is not None)
+    return item
+
+
+def gaps(item: dict[str, Any]) -> list[str]:
+    """The essential fields an item lacks, in words ('title', 'page range', …)."""
+    return [words for key, words in ESSENTIAL.items() if key not in item]
+
+
+def csl_name(name: str) -> dict[str, str]:
+    """'Jane Q. Doe' → family 'Doe', given 'Jane Q.' (BibTeX's own rule for this form);
+    'Doe, Jane' → the same; a one-word name stays whole, as a literal."""
+    if "," in name:
+        family, given = (part.strip() for part in name.split(",", 1))
+        return {"family": family, "given": given} if given else {"literal": family}
+    given, _, family = name.rpartition(" ")
+    return {"family": family, "given": given} if given else {"literal": name}
+
+
+def _date_parts(iso: str | None) -> dict[str, list[list[int]]] | None:
+    """'2011-06-01' → {"date-parts": [[2011, 6, 1]]}; a month-only date stays a month."""
+    return None if not iso else {"date-parts": [[int(p) for p in iso.split("-")]]}
+
+
+# -- citation keys ----------------------------------------------------------------------
+
+
+def citation_keys(records: Sequence[Record]) -> list[str]:
+    """'gorodetsky1977ch4': the first author's family name (else the first word of the book
+    title that is not an article), the print year, then 'ch' and the chapter number (else
+    the first word of the title, else 'p' and the first page). A key that occurs again
+    gets '-2', '-3', … in corpus order, so keys are stable for the same corpus."""
+    keys: list[str] = []
+    seen: Counter[str] = Counter()
+    for r in records:
+        base = _key(r)
+        seen[base] += 1
+        keys.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return keys
+
+
+def _key(r: Record) -> str:
+    who = _ascii(csl_name(r.authors[0].name).get("family", "")) if r.authors else ""
+    if not who:
+        who = next((w for w in map(_ascii, (r.book.title or "").split()) if w not in _ARTICLES), "")
+    year = "" if r.book.print_year is None else str(r.book.print_year)
+    if r.number is not None:
+        which = f"ch{r.number}"
+    elif r.title:
+        which = next((w for w in map(_ascii, r.title.split()) if w and w not in _ARTICLES), "")
+    else:
+        which = f"p{_ascii(r.pages.first)}" if r.pages and r.pages.first else ""
+    return f"{who or 'chapter'}{year}{which}"
+
+
+def _ascii(text: str) -> str:
+    """Lower-case ASCII letters and digits only: 'O’Neil' → 'oneil', 'Zoë' → 'zoe'."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in folded if c.isascii() and c.isalnum())
+
+
+# -- BibTeX -----------------------------------------------------------------------------
+
+_LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_SPECIAL = regex.compile("[" + regex.escape("".join(_LATEX_SPECIALS)) + "]")
+# A word with a capital, or the word after a colon, which BibTeX readers capitalise.
+_PROTECTED = regex.compile(r"(?<=:\s+)[\w'’]+|[\w'’]*\p{Lu}[\w'’]*")
+
+
+def latex(text: str) -> str:
+    """Text as a BibTeX value: LaTeX's special characters escaped, UTF-8 kept as is."""
+    return _SPECIAL.sub(lambda m: _LATEX_SPECIALS[m[0]], text)
+
+
+def latex_title(text: str) -> str:
+    """A title as a BibTeX value, each word with a capital (and the word after a colon) in
+    braces, so that readers and styles that change case keep the case the page prints."""
+    out, at = [], 0
+    for m in _PROTECTED.finditer(text):
+        out += [latex(text[at : m.start()]), "{", latex(m[0]), "}"]
+        at = m.end()
+    return "".join([*out, latex(text[at:])])
+
+
+def bibtex_fields(item: dict[str, Any]) -> list[tuple[str, str]]:
+    """The @incollection fields of a CSL item, as BibTeX values (before enclosing)."""
+    fields: list[tuple[str, str]] = []
+    if "author" in item:
+        names = (
+            "{" + latex(n["literal"]) + "}"  # braces: one name, not split into parts
+            if "literal" in n
+            else latex(f"{n['family']}, {n['given']}")
+            for n in item["author"]
+        )
+        fields.append(("author", " and ".join(names)))
+    if "title" in item:
+        fields.append(("title", latex_title(item["title"])))
+    if "container-title" in item:
+        fields.append(("booktitle", latex_title(item["container-title"])))
+    if "chapter-number" in item:
+        fields.append(("chapter", str(item["chapter-number"])))
+    if "page" in item:
+        fields.append(("pages", latex(item["page"].replace("-", "--"))))
+    if "publisher" in item:
+        fields.append(("publisher", latex(item["publisher"])))
+    if "issued" in item:
+        fields.append(("year", str(item["issued"]["date-parts"][0][0])))
+    if "DOI" in item:
+        fields.append(("doi", latex(item["DOI"])))
+    if "abstract" in item:
+        fields.append(("abstract", latex(item["abstract"])))
+    return fields
+
+
+def to_bibtex(items: Sequence[dict[str, Any]]) -> str:
+    """@incollection entries (pandoc reads @inbook's title as the book's), written by
+    bibtexparser; the citation keys are the items' ids."""
+    from bibtexparser.entrypoint import write_string
+    from bibtexparser.library import Library
+    from bibtexparser.model import Entry, Field
+
+    library = Library()
+    for item in items:
+        fields = [Field(k, v) for k, v in bibtex_fields(item)]
+        library.add(Entry("incollection", item["id"], fields))
+    text: str = write_string(library)
+    return text
+
+
+# -- RIS --------------------------------------------------------------------------------
+
+
+def ris_record(item: dict[str, Any]) -> dict[str, Any]:
+    """The rispy fields of a CSL item. RIS values are one line each, so the abstract's
+    paragraphs are joined by a space."""
+    ref: dict[str, Any] = {"type_of_reference": "CHAP"}
+    if "author" in item:
+        ref["authors"] = [
+            n.get("literal") or f"{n['family']}, {n['given']}" for n in item["author"]
+        ]
+    simple = {"title": "title", "container-title": "secondary_title", "page-first": "start_page"}
+    ref.update((to, item[key]) for key, to in simple.items() if key in item)
+    if "page" in item:
+        ref["end_page"] = item["page"].rsplit("-", 1)[1]
+    if "issued" in item:
+        ref["year"] = str(item["issued"]["date-parts"][0][0])
+    if "publisher" in item:
+        ref["publisher"] = item["publisher"]
+    if "DOI" in item:
+        ref["doi"] = item["DOI"]
+    if "abstract" in item:
+        ref["abstract"] = " ".join(item["abstract"].split("\n\n"))
+    ref["id"] = item["id"]
+    return ref
+
+
+def to_ris(items: Sequence[dict[str, Any]]) -> str:
+    """RIS references (TY CHAP … ER), written by rispy without its numbered header lines."""
+    import rispy
+
+    class Writer(rispy.RisWriter):  # type: ignore[misc]  # rispy ships no type hints
+        def set_header(self, count: int) -> str:
+            return ""
+
+    text: str = rispy.dumps([ris_record(i) for i in items], implementation=Writer)
+    return text
