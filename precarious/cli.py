@@ -177,11 +177,12 @@ def _in_book(loaded: Corpus, book: str | None) -> tuple[Record, ...]:
 def list_command(
     paths: tuple[Path, ...], corpus: Path | None, book: str | None, fmt: str | None
 ) -> None:
-    """One row per page: number, title, pages, summary heading, warnings, id.
+    """One row per page: on a terminal number, title, pages, summary heading, warnings, id.
 
     PATHS are .txt pages or folders of them (subfolders included); without any,
     the corpus is read. A file that cannot be read is named on stderr and the
-    others go on. --json gives the full records as one array.
+    others go on. --tsv and --csv give every field, nested ones named by their
+    JSON path (pages.first); --json gives the full records as one array.
 
     \b
     Examples:

@@ -21,7 +21,6 @@ from precarious.records import Record, pages_text
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-LIST_COLUMNS = ("number", "title", "pages", "summary_heading", "warnings", "id")
 # The record flattened for --tsv and --csv: nested keys as dotted paths of the JSON
 # (`pages.first`), lists joined into one cell. --json carries the full structure.
 FLAT_COLUMNS = (
