@@ -177,7 +177,7 @@ def _in_book(loaded: Corpus, book: str | None) -> tuple[Record, ...]:
 def list_command(
     paths: tuple[Path, ...], corpus: Path | None, book: str | None, fmt: str | None
 ) -> None:
-    """One row per page: on a terminal number, title, pages, summary heading, warnings, id.
+    """One row per page; on a terminal: number, title, pages, summary heading, warnings, id.
 
     PATHS are .txt pages or folders of them (subfolders included); without any,
     the corpus is read. A file that cannot be read is named on stderr and the
