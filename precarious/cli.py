@@ -6,6 +6,9 @@ Exit codes: 0 success, 1 nothing found / not found / ambiguous, 2 usage error,
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
@@ -21,6 +24,7 @@ from precarious.corpus import Corpus, bundled_seeds, extract_all
 from precarious.errors import Ambiguous, PrecariousError
 from precarious.export import FORMATS
 from precarious.lookup import describe_book, find, find_book
+from precarious.reader import shown
 from precarious.records import Record
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -36,6 +40,14 @@ book_option = click.option(
     "--book",
     metavar="TEXT",
     help="Only the pages of this book: its id or words of its title (see 'precarious books').",
+)
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    metavar="FILE",
+    help="Write to FILE instead of stdout, atomically: FILE ends up whole or unchanged "
+    "('-' is stdout). Without a format option, FILE's extension names the format.",
 )
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,7 +70,9 @@ def _load(paths: Sequence[Path], corpus: Path | None) -> Corpus:
     for problem in loaded.problems:
         click.echo(f"precarious: {problem}", err=True)
     if not loaded.records:
-        _fail(f"no chapter pages found in {', '.join(str(s) for s in sources)}")
+        if len(sources) == 1 and loaded.problems and not sources[0].is_dir():
+            raise click.exceptions.Exit(1)  # the one file named: its line above says why
+        _fail(f"no chapter pages found in {', '.join(shown(s) for s in sources)}")
     return loaded
 
 
@@ -74,7 +88,9 @@ def _pick_all(keys: Sequence[str], corpus: Path | None, book: str | None) -> lis
     chosen: dict[str, Record] = {}
     for key in keys:
         path = Path(key)
-        if path.is_file():
+        if path.is_dir() and path.suffix.casefold() == ".txt":
+            _fail(f"{shown(path)}: is a directory, not a page")
+        if path.is_file() or (path.exists() and not path.is_dir()):  # a FIFO is refused
             record = _load([path], None).records[0]
         else:
             if records is None:
@@ -141,22 +157,58 @@ def _format(fmt: str | None) -> str:
     return fmt or ("table" if _interactive() else "tsv")
 
 
+def _target(output: Path | None) -> Path | None:
+    """The file -o names; None for stdout (no -o, or '-')."""
+    return None if output is None or str(output) == "-" else output
+
+
+def _format_of(fmt: str | None, target: Path | None, extensions: dict[str, str]) -> str | None:
+    """The format asked for, else the one the output file's extension names."""
+    if fmt is not None or target is None:
+        return fmt
+    if (named := extensions.get(target.suffix.casefold())) is None:
+        choices = ", ".join(sorted(set(extensions.values())))
+        raise click.UsageError(f"cannot tell the format from {target.name!r}: name one ({choices})")
+    return named
+
+
+def _write(text: str, output: Path | None) -> None:
+    """To stdout, or atomically to the file -o names."""
+    target = _target(output)
+    if target is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_atomic(target, text)
+    except PrecariousError as err:
+        _fail(str(err))
+
+
 def _emit(
     fmt: str | None,
     data: Callable[[], Any],
     grid: Callable[[], render.Grid],
     table: Callable[[int], str],
+    output: Path | None = None,
 ) -> None:
-    """Print in the format asked for (or the default): each view is built only when asked."""
-    fmt = _format(fmt)
+    """Print (or write to -o) in the format asked for or the default; only the view asked
+    for is built."""
+    target = _target(output)
+    fmt = _format(_format_of(fmt, target, TABLE_EXTENSIONS))
+    if fmt == "table" and target is not None:
+        raise click.UsageError("a table is drawn for the terminal: write --tsv, --csv or JSON")
     if fmt == "json":
-        click.echo(render.to_json(data()), nl=False)
+        text = render.to_json(data())
     elif fmt == "jsonl":
-        click.echo(render.to_jsonl(data()), nl=False)
+        text = render.to_jsonl(data())
     elif fmt in ("tsv", "csv"):
-        click.echo(render.delimited(fmt, grid()), nl=False)
+        text = render.delimited(fmt, grid())
     else:
-        click.echo(table(_width()), nl=False)
+        text = table(_width())
+    _write(text, output)
+
+
+TABLE_EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".tsv": "tsv", ".csv": "csv"}
 
 
 def _in_book(loaded: Corpus, book: str | None) -> tuple[Record, ...]:
@@ -174,8 +226,13 @@ def _in_book(loaded: Corpus, book: str | None) -> tuple[Record, ...]:
 @corpus_option
 @book_option
 @formats("table", "tsv", "csv", "json", "jsonl")
+@output_option
 def list_command(
-    paths: tuple[Path, ...], corpus: Path | None, book: str | None, fmt: str | None
+    paths: tuple[Path, ...],
+    corpus: Path | None,
+    book: str | None,
+    fmt: str | None,
+    output: Path | None,
 ) -> None:
     """One row per page; on a terminal: number, title, pages, summary heading, warnings, id.
 
@@ -197,6 +254,7 @@ def list_command(
         lambda: (r.to_dict() for r in records),
         lambda: render.records_grid(records),
         lambda width: render.records_table(records, width),
+        output,
     )
 
 
@@ -394,7 +452,7 @@ def schema() -> None:
     click.echo(schema_text(), nl=False)
 
 
-EXTENSIONS = {".json": "csl-json", ".bib": "bibtex", ".ris": "ris"}
+EXPORT_EXTENSIONS = {".json": "csl-json", ".bib": "bibtex", ".ris": "ris"}
 
 
 @cli.command()
@@ -409,13 +467,7 @@ EXTENSIONS = {".json": "csl-json", ".bib": "bibtex", ".ris": "ris"}
     help="csl-json, bibtex or ris. Default: from the extension of -o (.json, .bib, .ris), "
     "else csl-json.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    metavar="FILE",
-    help="Write to FILE instead of stdout, atomically: FILE ends up whole or unchanged.",
-)
+@output_option
 def export(
     keys: tuple[str, ...],
     corpus: Path | None,
@@ -440,15 +492,7 @@ def export(
     """
     from precarious import export as cite
 
-    to_file = output if output is not None and str(output) != "-" else None
-    if fmt is None:
-        suffix = to_file.suffix.lower() if to_file else ""
-        if to_file and suffix not in EXTENSIONS:
-            raise click.UsageError(
-                f"cannot tell the format from {to_file.name!r}: give --format "
-                f"({', '.join(FORMATS)})"
-            )
-        fmt = EXTENSIONS.get(suffix, "csl-json")
+    fmt = _format_of(fmt, _target(output), EXPORT_EXTENSIONS) or "csl-json"
     records = _pick_all(keys, corpus, book) if keys else list(_in_book(_load([], corpus), book))
     items = cite.csl_items(records)
     for record, item in zip(records, items, strict=True):
@@ -464,19 +508,17 @@ def export(
         text = cite.to_ris(items)
     else:
         text = render.to_json(items)
-    if to_file is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        write_atomic(to_file, text)
-    except PrecariousError as err:
-        _fail(str(err))
+    _write(text, output)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: click's own handling, plus a quiet exit 130 on Ctrl-C."""
+    """Entry point: click's own handling, a quiet exit 130 on Ctrl-C, and one line (exit 1)
+    when stdout cannot be written (a full disk), never a traceback."""
     try:
-        result = cli.main(args=argv, prog_name="precarious", standalone_mode=False)
+        try:
+            result = cli.main(args=argv, prog_name="precarious", standalone_mode=False)
+        finally:
+            sys.stdout.flush()  # a write error must surface here, not at interpreter exit
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.ClickException as err:
@@ -485,7 +527,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (click.Abort, KeyboardInterrupt):
         click.echo("precarious: interrupted", err=True)
         return 130
+    except OSError as err:  # only output is left to fail: files read raise our own errors
+        _silence_stdout()
+        if err.errno == errno.EPIPE:  # the reader went away (`| head`): nothing to say
+            return 1
+        click.echo(f"precarious: cannot write output: {err.strerror or err}", err=True)
+        return 1
     return result if isinstance(result, int) else 0
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that what is still buffered cannot fail again at exit."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def run() -> NoReturn:

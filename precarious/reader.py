@@ -7,6 +7,7 @@ the block rules match against.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,10 @@ _NEWLINE = regex.compile(r"\r\n|\r|\n")
 _ODD_SPACE = regex.compile(r"[\p{Zs}\p{Cc}\u2028\u2029]+")
 # Invisible characters that only get in the way of matching.
 _INVISIBLE = regex.compile(r"[\u00ad\u200b\u2060\ufeff]")
+
+# A saved page is well under 1 MB; a file over this is not a page, and reading it whole
+# would cost its size in memory. It is skipped unread.
+MAX_BYTES = 32 * 1024 * 1024
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -88,22 +93,52 @@ def page_from_text(text: str, name: str, path: str = "") -> Page:
     )
 
 
+def shown(path: Path | str) -> str:
+    """A path as printable text: bytes of a file name that are not UTF-8 as \\xNN."""
+    return os.fspath(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def read_page(path: Path | str, name: str | None = None) -> Page:
     """Read one file as a Page (its id `name`, the file stem by default), or raise
-    UnreadableFile saying why not."""
-    shown = os.fspath(path)
-    p = Path(path)
+    UnreadableFile saying why not. Only regular files are read (a FIFO would block), and
+    at most MAX_BYTES of them."""
+    where = shown(path)
     try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableFile(shown, "no such file") from None
-    except IsADirectoryError:
-        raise UnreadableFile(shown, "is a directory") from None
-    except PermissionError:
-        raise UnreadableFile(shown, "permission denied") from None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # O_NONBLOCK: a FIFO cannot hang us
     except OSError as err:
-        raise UnreadableFile(shown, err.strerror or str(err)) from None
-    return page_from_text(decode(data, shown), name or p.stem, shown)
+        raise UnreadableFile(where, _reason(err)) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise UnreadableFile(where, "is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile(where, "not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise UnreadableFile(where, _too_large(info.st_size))
+        with os.fdopen(fd, "rb", closefd=False) as file:
+            data = file.read(MAX_BYTES + 1)
+    except OSError as err:
+        raise UnreadableFile(where, _reason(err)) from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:  # it grew while we read it
+        raise UnreadableFile(where, _too_large(len(data)))
+    return page_from_text(decode(data, where), name or shown(Path(path).stem), where)
+
+
+def _too_large(size: int) -> str:
+    limit = MAX_BYTES // 2**20
+    return f"too large for a saved page ({size / 2**20:.0f} MB; the limit is {limit} MB): skipped"
+
+
+def _reason(err: OSError) -> str:
+    if isinstance(err, FileNotFoundError):
+        return "no such file"
+    if isinstance(err, IsADirectoryError):
+        return "is a directory"
+    if isinstance(err, PermissionError):
+        return "permission denied"
+    return err.strerror or str(err)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,14 +162,14 @@ def page_paths(paths: Iterable[Path | str]) -> Iterator[Source | PrecariousError
         if p.is_dir():
             found = list(_walk(p))
             if not found:
-                yield UnreadableFile(os.fspath(path), "folder has no .txt files")
+                yield UnreadableFile(shown(path), "folder has no .txt files")
             items: Iterable[tuple[Path, str] | PrecariousError] = found
         elif p.is_file():
-            items = [(p, p.stem)]
+            items = [(p, shown(p.stem))]
         elif p.exists():
-            items = [UnreadableFile(os.fspath(path), "not a regular file")]
+            items = [UnreadableFile(shown(path), "not a regular file")]
         else:
-            items = [UnreadableFile(os.fspath(path), "no such file or folder")]
+            items = [UnreadableFile(shown(path), "no such file or folder")]
         for item in items:
             if isinstance(item, PrecariousError):
                 yield item
@@ -145,7 +180,7 @@ def page_paths(paths: Iterable[Path | str]) -> Iterator[Source | PrecariousError
                 continue
             seen.add(real)
             if name in ids:
-                name = file.with_suffix("").as_posix()
+                name = shown(file.with_suffix("").as_posix())
             ids.add(name)
             yield Source(file, name)
 
@@ -160,7 +195,7 @@ def _walk(top: Path) -> Iterator[tuple[Path, str] | PrecariousError]:
         for d in sorted(x for x in dirs if not x.startswith(".")):
             real = os.path.realpath(here / d)
             if real in visited:
-                yield UnreadableFile(os.fspath(here / d), "folder already read (a symlink loop?)")
+                yield UnreadableFile(shown(here / d), "folder already read (a symlink loop?)")
             else:
                 visited.add(real)
                 keep.append(d)
@@ -170,6 +205,6 @@ def _walk(top: Path) -> Iterator[tuple[Path, str] | PrecariousError]:
             if f.startswith(".") or file.suffix.casefold() != ".txt":
                 continue
             if not file.is_file():
-                yield UnreadableFile(os.fspath(file), "not a regular file")
+                yield UnreadableFile(shown(file), "not a regular file")
                 continue
-            yield file, file.relative_to(top).with_suffix("").as_posix()
+            yield file, shown(file.relative_to(top).with_suffix("").as_posix())

@@ -104,7 +104,7 @@ def test_export_format_from_the_extension(tmp_path: Path) -> None:
 def test_export_refuses_to_guess_a_format(tmp_path: Path) -> None:
     code, stdout, stderr = run("4", "-o", str(tmp_path / "refs.txt"))
     assert (code, stdout) == (2, "")
-    assert "cannot tell the format from 'refs.txt': give --format" in stderr
+    assert "cannot tell the format from 'refs.txt': name one (bibtex, csl-json, ris)" in stderr
     assert not (tmp_path / "refs.txt").exists()
 
 
