@@ -49,6 +49,12 @@ output_option = click.option(
     help="Write to FILE instead of stdout, atomically: FILE ends up whole or unchanged "
     "('-' is stdout). Without a format option, FILE's extension names the format.",
 )
+strict_option = click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when a record has a warning or a file could not be read (each is named on "
+    "stderr), for pipelines that must not accept incomplete records. Output is still written.",
+)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -101,6 +107,19 @@ def _pick_all(keys: Sequence[str], corpus: Path | None, book: str | None) -> lis
                 _fail(str(err))
         chosen.setdefault(record.id, record)
     return list(chosen.values())
+
+
+def _strict(strict: bool, records: Sequence[Record], problems: Sequence[object] = ()) -> None:
+    """--strict: exit 1 after the output when anything is incomplete (problems were named
+    on stderr when the files were read)."""
+    if not strict:
+        return
+    incomplete = [r for r in records if r.warnings]
+    for r in incomplete:
+        codes = ", ".join(dict.fromkeys(w.code for w in r.warnings))
+        click.echo(f"precarious: --strict: {r.id} is incomplete: {codes}", err=True)
+    if incomplete or problems:
+        raise click.exceptions.Exit(1)
 
 
 def _count(n: int, noun: str) -> str:
@@ -227,12 +246,14 @@ def _in_book(loaded: Corpus, book: str | None) -> tuple[Record, ...]:
 @book_option
 @formats("table", "tsv", "csv", "json", "jsonl")
 @output_option
+@strict_option
 def list_command(
     paths: tuple[Path, ...],
     corpus: Path | None,
     book: str | None,
     fmt: str | None,
     output: Path | None,
+    strict: bool,
 ) -> None:
     """One row per page; on a terminal: number, title, pages, summary heading, warnings, id.
 
@@ -248,7 +269,8 @@ def list_command(
       precarious list --json | jq -r '.[] | [.number, .title] | @tsv'
       precarious list --jsonl | jq -c 'select(.warnings | length > 0) | .id'
     """
-    records = _in_book(_load(paths, corpus), book)
+    loaded = _load(paths, corpus)
+    records = _in_book(loaded, book)
     _emit(
         fmt,
         lambda: (r.to_dict() for r in records),
@@ -256,6 +278,7 @@ def list_command(
         lambda width: render.records_table(records, width),
         output,
     )
+    _strict(strict, records, loaded.problems)
 
 
 @cli.command()
@@ -263,7 +286,8 @@ def list_command(
 @corpus_option
 @book_option
 @click.option("--json", "as_json", is_flag=True, help="The record as one JSON object.")
-def show(key: str, corpus: Path | None, book: str | None, as_json: bool) -> None:
+@strict_option
+def show(key: str, corpus: Path | None, book: str | None, as_json: bool, strict: bool) -> None:
     """One page in full: book, number, title, pages, dates, authors, summary, warnings.
 
     KEY is a chapter number ("4"), an id or a unique id prefix ("002"), words of
@@ -285,6 +309,7 @@ def show(key: str, corpus: Path | None, book: str | None, as_json: bool) -> None
         click.echo(render.record_panel(record, _width()), nl=False)
     else:
         click.echo(render.record_text(record), nl=False)
+    _strict(strict, [record])
 
 
 @cli.command()
@@ -468,12 +493,14 @@ EXPORT_EXTENSIONS = {".json": "csl-json", ".bib": "bibtex", ".ris": "ris"}
     "else csl-json.",
 )
 @output_option
+@strict_option
 def export(
     keys: tuple[str, ...],
     corpus: Path | None,
     book: str | None,
     fmt: str | None,
     output: Path | None,
+    strict: bool,
 ) -> None:
     """Citations for Zotero, pandoc, LaTeX: CSL-JSON, BibTeX (@incollection) or RIS.
 
@@ -493,7 +520,12 @@ def export(
     from precarious import export as cite
 
     fmt = _format_of(fmt, _target(output), EXPORT_EXTENSIONS) or "csl-json"
-    records = _pick_all(keys, corpus, book) if keys else list(_in_book(_load([], corpus), book))
+    problems: Sequence[object] = ()
+    if keys:
+        records = _pick_all(keys, corpus, book)
+    else:
+        loaded = _load([], corpus)
+        records, problems = list(_in_book(loaded, book)), loaded.problems
     items = cite.csl_items(records)
     for record, item in zip(records, items, strict=True):
         if missing := cite.gaps(item):
@@ -509,6 +541,7 @@ def export(
     else:
         text = render.to_json(items)
     _write(text, output)
+    _strict(strict, records, problems)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

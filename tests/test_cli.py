@@ -226,3 +226,43 @@ def test_main_returns_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--version"]) == 0
     captured = capsys.readouterr()
     assert "no page matches" in captured.err
+
+
+# -- --strict ------------------------------------------------------------------------------
+
+
+def test_strict_fails_on_a_record_with_warnings_after_writing_the_output() -> None:
+    plain = run("list", "--jsonl")
+    strict = run("list", "--jsonl", "--strict")
+    assert (plain.exit_code, strict.exit_code) == (0, 1)
+    assert strict.stdout == plain.stdout  # the output is still all there
+    assert strict.stderr == (
+        f"precarious: --strict: {PREFACE} is incomplete: missing-heading, missing-online-date\n"
+    )
+
+
+def test_strict_passes_complete_records() -> None:
+    for args in (["show", "4"], ["list", str(SEEDS / f"{CH4}.txt"), str(SEEDS / f"{CH6}.txt")]):
+        result = run(*args, "--strict")
+        assert (result.exit_code, result.stderr) == (0, "")
+    result = run("export", "4", "6", "--strict", "--format", "ris")
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_strict_fails_on_a_file_that_could_not_be_read(tmp_path: Path) -> None:
+    for complete in (CH4, CH6):  # ch6 prints the book title apart, so ch4 needs no guess
+        (tmp_path / f"{complete}.txt").write_bytes((SEEDS / f"{complete}.txt").read_bytes())
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert run("list", str(tmp_path)).exit_code == 0
+    result = run("list", str(tmp_path), "--strict")
+    assert result.exit_code == 1
+    assert result.stderr == f"precarious: {tmp_path / 'empty.txt'}: empty file\n"
+
+
+def test_strict_on_show_and_export_of_an_incomplete_page() -> None:
+    assert run("show", "002", "--strict").exit_code == 1
+    result = run("export", "002", "--strict")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"precarious: --strict: {PREFACE} is incomplete: missing-heading, missing-online-date"
+    )
