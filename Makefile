@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run install dev test lint fmt golden clean
+FUZZ_SECONDS ?= 120
+
+.PHONY: run install dev test lint fmt golden fuzz clean
 
 run: install  ## install into .venv and list the bundled seeds
 	$(BIN)/precarious list
@@ -25,8 +27,17 @@ lint: dev  ## ruff and mypy, as CI runs them
 fmt: dev
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
+fuzz: dev  ## the properties with many examples, then atheris for FUZZ_SECONDS (not in `make test`)
+	$(BIN)/pip install -q -e '.[dev,fuzz]'
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -p no:cacheprovider tests/test_properties.py tests/test_regressions.py
+	rm -rf .fuzz && mkdir -p .fuzz/corpus .fuzz/crashes
+	cp seeds/*.txt tests/fixtures/pages/*.txt tests/fixtures/other/*.txt .fuzz/corpus/
+	$(BIN)/python -m tests.fuzz_atheris -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
+		-artifact_prefix=.fuzz/crashes/ .fuzz/corpus
+	@echo "fuzz: nothing found (a crash would be in .fuzz/crashes/: copy it to tests/fixtures/crashes/)"
+
 golden: dev  ## rewrite tests/golden from the current code, then read the diff
 	$(BIN)/python -m tests.regen_golden
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .fuzz

@@ -525,11 +525,22 @@ class _Builder:
             if cut:
                 self.cut("book-title", line, text)
                 return Book()
-        line, texts = titles[0][0], [t for _, t, _ in titles]
+        line = titles[0][0]
         if glued:
-            return glued_book(texts[0], self.warn, line)
-        if len(texts) > 2:
-            self.warn("extra-book-lines", f"line {line}: more than two book title lines", line)
+            return glued_book(titles[0][1], self.warn, line)
+        # The title and its subtitle are printed on adjacent lines; a book line further
+        # down is not part of them (it is kept in its block and named here).
+        run = 1
+        while run < len(titles) and titles[run][0] == titles[run - 1][0] + 1:
+            run += 1
+        texts = [t for _, t, _ in titles[:run]]
+        apart = [n for n, _, _ in titles[run:]]
+        problems = [f"the book title runs over {len(texts)} lines"] if len(texts) > 2 else []
+        if apart:
+            listed = ", ".join(map(str, apart))
+            problems.append(f"book line {listed} is apart from the title: left out")
+        if problems:
+            self.warn("extra-book-lines", f"line {line}: {'; '.join(problems)}", line)
         return Book(
             title=texts[0],
             subtitle=" ".join(texts[1:]) or None,

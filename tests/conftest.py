@@ -8,6 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# `make test` stays fast; `make fuzz` runs the same properties with HYPOTHESIS_PROFILE=fuzz.
+settings.register_profile("default", max_examples=150)
+settings.register_profile("fuzz", max_examples=3000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -1,0 +1,35 @@
+"""Inputs the fuzzers and properties once broke on, kept as tests: each file in
+tests/fixtures/crashes/ must pass every property of a page."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pytest
+
+from precarious import NotAChapter, UnreadableFile, extract
+from precarious.reader import decode
+from tests.conftest import FIXTURES
+from tests.contract import assert_valid
+from tests.test_properties import assert_missing_is_explained, assert_partition, assert_stated_in
+
+CRASHES = sorted((FIXTURES / "crashes").glob("*"))
+
+
+def test_there_are_regressions_to_run() -> None:
+    assert CRASHES
+
+
+@pytest.mark.parametrize("path", CRASHES, ids=lambda p: p.name)
+def test_a_former_crash(path: Path) -> None:
+    try:
+        text = decode(path.read_bytes(), path.name)
+    except UnreadableFile:
+        return  # refused with the tool's own error: that is the expected outcome
+    assert_partition(text)
+    with contextlib.suppress(NotAChapter):
+        record = extract(text, name=path.stem).to_dict()
+        assert_valid(record)
+        assert_stated_in(record, text)
+        assert_missing_is_explained(record)
