@@ -169,9 +169,12 @@ def page_key(text: str | None) -> tuple[int, int] | None:
     return None if value is None else (0, value)
 
 
+_WORDS = regex.compile(r"[\p{L}\p{N}]+")
+
+
 def words(text: str | None) -> list[str]:
     """The letters-and-digits words of a text, case-folded: punctuation and dashes drop out."""
-    return regex.findall(r"[\p{L}\p{N}]+", (text or "").casefold())
+    return _WORDS.findall((text or "").casefold())
 
 
 def words_key(text: str | None) -> str:

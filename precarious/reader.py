@@ -11,6 +11,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import regex
 
@@ -20,6 +21,8 @@ from precarious.errors import PrecariousError, UnreadableFile
 _NEWLINE = regex.compile(r"\r\n|\r|\n")
 # NBSP, thin spaces, tabs, control characters and other separators count as one space.
 _ODD_SPACE = regex.compile(r"[\p{Zs}\p{Cc}\u2028\u2029]+")
+# The same within a whole text: every odd space but the line ends (one pass per page).
+_ODD_SPACE_IN_LINE = regex.compile(r"[[\p{Zs}\p{Cc}\u2028\u2029]--[\r\n]]+", regex.V1)
 # Invisible characters that only get in the way of matching.
 _INVISIBLE = regex.compile(r"[\u00ad\u200b\u2060\ufeff]")
 
@@ -84,11 +87,15 @@ def page_from_text(text: str, name: str, path: str = "") -> Page:
     open_end = raw[-1] != ""
     if not open_end:
         raw.pop()  # the final newline ends the last line; it does not start a new one
+    # normalize() on every line in one pass over the page: the lines joined by "\n" alone,
+    # so that dropping an invisible character cannot join a "\r" and a "\n" into one end.
+    cleaned = _ODD_SPACE_IN_LINE.sub(" ", _INVISIBLE.sub("", "\n".join(raw)))
+    lines = tuple(line.strip(" ") for line in cleaned.split("\n")) if raw else ()
     return Page(
         name=name,
         path=path or name,
         text=text,
-        lines=tuple(normalize(line) for line in raw),
+        lines=lines,
         open_end=open_end,
     )
 
@@ -116,7 +123,7 @@ def read_page(path: Path | str, name: str | None = None) -> Page:
         if info.st_size > MAX_BYTES:
             raise UnreadableFile(where, _too_large(info.st_size))
         with os.fdopen(fd, "rb", closefd=False) as file:
-            data = file.read(MAX_BYTES + 1)
+            data = _read_at_most(file, info.st_size, MAX_BYTES)
     except OSError as err:
         raise UnreadableFile(where, _reason(err)) from None
     finally:
@@ -124,6 +131,17 @@ def read_page(path: Path | str, name: str | None = None) -> Page:
     if len(data) > MAX_BYTES:  # it grew while we read it
         raise UnreadableFile(where, _too_large(len(data)))
     return page_from_text(decode(data, where), name or shown(Path(path).stem), where)
+
+
+def _read_at_most(file: BinaryIO, expected: int, limit: int) -> bytes:
+    """The file's bytes, up to limit + 1 (so that a file that grew past it shows): one read
+    of the size stat gave, sized so that no buffer of the whole limit is allocated."""
+    chunks = [file.read(expected + 1)]
+    total = len(chunks[0])
+    while chunks[-1] and total <= limit:
+        chunks.append(file.read(min(1 << 20, limit + 1 - total)))
+        total += len(chunks[-1])
+    return b"".join(chunks)
 
 
 def _too_large(size: int) -> str:

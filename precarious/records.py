@@ -34,6 +34,7 @@ CHAPTER_TYPES = frozenset({"chapter"})
 _AFTER_SUMMARY = ("type", "information")  # the labels a summary is followed by
 _AFFILIATION = regex.compile(r"^(.*?)\s*\bAffiliations?\s*:\s*(.*)$", regex.IGNORECASE)
 _NAME_MARKS = "*†‡§¶"
+_YEAR = regex.compile(r"\d{4}")
 _SENTENCE_END = (".", ";", ",", ":")
 # Missing one of these on a page that ends mid-line means the download was cut.
 _END_FIELDS = frozenset(
@@ -440,9 +441,9 @@ class _Builder:
         pages = self.pages(values.get("pages"))
         book = self.book(titles, glued)
         publisher = self.text_field("publisher", values.get("publisher"))
-        year_text = self.text_field("print-year", values.get("year"), whole=r"\d{4}")
+        year_text = self.text_field("print-year", values.get("year"), whole=_YEAR)
         doi = self.text_field("doi", values.get("doi"), required=False)
-        year = int(year_text) if year_text and regex.fullmatch(r"\d{4}", year_text) else None
+        year = int(year_text) if year_text and _YEAR.fullmatch(year_text) else None
         if year_text is not None and year is None:
             line = values["year"][0]
             self.warn(
@@ -502,7 +503,7 @@ class _Builder:
         self,
         what: str,
         found: tuple[int, str, bool] | None,
-        whole: str | None = None,
+        whole: regex.Pattern[str] | None = None,
         required: bool = True,
     ) -> str | None:
         """A plain value; one that runs into the cut is dropped unless it matches `whole`."""
@@ -512,7 +513,7 @@ class _Builder:
             return None
         line, value, cut = found
         value = value.strip()
-        if cut and not (whole and regex.fullmatch(whole, value)):
+        if cut and not (whole and whole.fullmatch(value)):
             self.cut(what, line, value)
             return None
         return value or None

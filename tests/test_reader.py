@@ -6,6 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from precarious.errors import PrecariousError, UnreadableFile
 from precarious.reader import Source, decode, normalize, page_from_text, page_paths, read_page
@@ -112,3 +115,19 @@ def test_page_paths_reports_loops_and_odd_files(tmp_path: Path) -> None:
         f"{tmp_path / 'sub' / 'back'}: folder already read (a symlink loop?)",
         "sub/p",
     ]
+
+
+ODD = ["a", " ", "\t", "\u00a0", "\u2009", "\u200b", "\u00ad", "\ufeff", "\u2028", "\x0b"]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from([*ODD, "\r", "\n", "\r\n", "–", "\x00", "\x85"]), max_size=16))
+def test_a_page_normalizes_its_lines_as_normalize_does_one_line(parts: list[str]) -> None:
+    """page_from_text cleans the whole text in one pass; it must equal normalize() per line."""
+    text = "".join(parts)
+    page = page_from_text(text, "p")
+    body = text.removeprefix("\ufeff")
+    raw = regex.split(r"\r\n|\r|\n", body)
+    if raw[-1] == "":
+        raw.pop()
+    assert page.lines == tuple(normalize(line) for line in raw)
