@@ -52,12 +52,15 @@ class Block:
         return {"kind": self.kind, "start": self.start, "end": self.end, "lines": list(self.lines)}
 
 
-_BULLET = regex.compile(r"^[-•–](?:\s+|$)")
+_BULLETS = "-•–"
 
 
 def strip_bullet(line: str) -> str:
-    """'- Chapter' → 'Chapter': the list layout's bullets carry no meaning of their own."""
-    return _BULLET.sub("", line)
+    """'- Chapter' → 'Chapter': the list layout's bullets carry no meaning of their own.
+    (String tests, not a pattern: this runs on every line of every page.)"""
+    if line[:1] and line[0] in _BULLETS and (len(line) == 1 or line[1].isspace()):
+        return line[1:].lstrip()
+    return line
 
 
 LABELS = {
