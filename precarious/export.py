@@ -66,9 +66,9 @@ def csl_name(name: str) -> dict[str, str]:
     'Doe, Jane' → the same; a one-word name stays whole, as a literal."""
     if "," in name:
         family, given = (part.strip() for part in name.split(",", 1))
-        return {"family": family, "given": given} if given else {"literal": family}
-    given, _, family = name.rpartition(" ")
-    return {"family": family, "given": given} if given else {"literal": name}
+    else:
+        given, _, family = name.rpartition(" ")
+    return {"family": family, "given": given} if family and given else {"literal": name}
 
 
 def _date_parts(iso: str | None) -> dict[str, list[list[int]]] | None:
@@ -201,7 +201,8 @@ def ris_record(item: dict[str, Any]) -> dict[str, Any]:
     ref: dict[str, Any] = {"type_of_reference": "CHAP"}
     if "author" in item:
         ref["authors"] = [
-            n.get("literal") or f"{n['family']}, {n['given']}" for n in item["author"]
+            n["literal"] if "literal" in n else f"{n['family']}, {n['given']}"
+            for n in item["author"]
         ]
     simple = {"title": "title", "container-title": "secondary_title", "page-first": "start_page"}
     ref.update((to, item[key]) for key, to in simple.items() if key in item)

@@ -359,8 +359,9 @@ class _Builder:
                 self.cut("authors", line, text)
                 break
             m = _AFFILIATION.match(text)
-            if m and m[1]:
-                authors.append(Author(m[1].rstrip(_NAME_MARKS).strip(), m[2] or None))
+            name = (m[1] if m else text).rstrip(_NAME_MARKS).strip()  # "*" alone is no name
+            if m and name:
+                authors.append(Author(name, m[2] or None))
                 awaiting = not m[2]
             elif m:
                 awaiting = not m[2]
@@ -369,8 +370,8 @@ class _Builder:
             elif awaiting:
                 self._affiliate(authors, text, line)
                 awaiting = False
-            else:
-                authors.append(Author(text.rstrip(_NAME_MARKS).strip()))
+            elif name:
+                authors.append(Author(name))
         return tuple(authors)
 
     def _affiliate(self, authors: list[Author], affiliation: str, line: int) -> None:

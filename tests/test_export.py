@@ -347,3 +347,10 @@ def test_names() -> None:
     assert csl_name("Jane Q. Doe") == {"family": "Doe", "given": "Jane Q."}
     assert csl_name("Doe, Jane") == {"family": "Doe", "given": "Jane"}
     assert csl_name("UNESCO") == {"literal": "UNESCO"}
+
+
+def test_odd_names_stay_whole() -> None:
+    """Found by the fuzzer: a name with nothing on one side of its comma."""
+    assert csl_name(",") == {"literal": ","}
+    assert csl_name("Doe,") == {"literal": "Doe,"}
+    assert csl_name(", Jane") == {"literal": ", Jane"}

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from precarious import NotAChapter, UnreadableFile, extract
+from precarious.export import bibtex_fields, csl_items, ris_record
 from precarious.reader import decode
 from tests.conftest import FIXTURES
 from tests.contract import assert_valid
@@ -33,3 +34,17 @@ def test_a_former_crash(path: Path) -> None:
         assert_valid(record)
         assert_stated_in(record, text)
         assert_missing_is_explained(record)
+
+
+def test_a_former_crash_exports(tmp_path: Path) -> None:
+    """The fuzzer's inputs also go through every export (one crashed in RIS)."""
+
+    for path in CRASHES:
+        try:
+            text = decode(path.read_bytes(), path.name)
+            record = extract(text, name=path.stem)
+        except (UnreadableFile, NotAChapter):
+            continue
+        for item in csl_items([record]):
+            assert ris_record(item)["type_of_reference"] == "CHAP"
+            assert bibtex_fields(item) is not None
