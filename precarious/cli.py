@@ -11,6 +11,7 @@ import errno
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -55,6 +56,16 @@ strict_option = click.option(
     help="Exit 1 when a record has a warning or a file could not be read (each is named on "
     "stderr), for pipelines that must not accept incomplete records. Output is still written.",
 )
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    envvar="PRECARIOUS_JOBS",
+    help="Read the pages with this many processes (env PRECARIOUS_JOBS). The output is the "
+    "same, in the same order, with any number.",
+)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -69,10 +80,11 @@ def _sources(paths: Sequence[Path], corpus: Path | None) -> list[Path]:
     return list(paths) or [corpus or bundled_seeds()]
 
 
-def _load(paths: Sequence[Path], corpus: Path | None) -> Corpus:
-    """Read the pages, report every bad file on stderr, stop with exit 1 if none is left."""
+def _load(paths: Sequence[Path], corpus: Path | None, jobs: int = 1) -> Corpus:
+    """Read the pages (a progress bar on a terminal when it takes a while), report every
+    bad file on stderr, stop with exit 1 if none is left."""
     sources = _sources(paths, corpus)
-    loaded = extract_all(sources)
+    loaded = _read(sources, jobs)
     for problem in loaded.problems:
         click.echo(f"precarious: {problem}", err=True)
     if not loaded.records:
@@ -82,12 +94,54 @@ def _load(paths: Sequence[Path], corpus: Path | None) -> Corpus:
     return loaded
 
 
-def _pick(key: str, corpus: Path | None, book: str | None = None) -> Record:
+def _read(sources: Sequence[Path], jobs: int) -> Corpus:
+    """extract_all, with a progress bar on stderr when it is a terminal and the run takes
+    more than about a second; nothing extra otherwise."""
+    if not sys.stderr.isatty():
+        return extract_all(sources, jobs)
+    bar = _ProgressBar()
+    try:
+        return extract_all(sources, jobs, bar.update)
+    finally:
+        bar.close()
+
+
+class _ProgressBar:
+    """A rich progress bar that appears only once a run has lasted a second."""
+
+    DELAY = 1.0
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.progress: Any = None
+        self.task: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        if self.progress is None:
+            if time.monotonic() - self.started < self.DELAY:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.progress = Progress(console=Console(stderr=True), transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("Reading pages", total=total)
+        if done == total or done % 64 == 0:
+            self.progress.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def _pick(key: str, corpus: Path | None, book: str | None = None, jobs: int = 1) -> Record:
     """The record KEY names (in the book --book names); KEY may also be the path of a page."""
-    return _pick_all([key], corpus, book)[0]
+    return _pick_all([key], corpus, book, jobs)[0]
 
 
-def _pick_all(keys: Sequence[str], corpus: Path | None, book: str | None) -> list[Record]:
+def _pick_all(
+    keys: Sequence[str], corpus: Path | None, book: str | None, jobs: int = 1
+) -> list[Record]:
     """The records the KEYs name, each once, in the order named. The corpus is read only
     when a KEY is not the path of a page."""
     records: tuple[Record, ...] | None = None
@@ -100,7 +154,7 @@ def _pick_all(keys: Sequence[str], corpus: Path | None, book: str | None) -> lis
             record = _load([path], None).records[0]
         else:
             if records is None:
-                records = _in_book(_load([], corpus), book)
+                records = _in_book(_load([], corpus, jobs), book)
             try:
                 record = find(records, key)
             except PrecariousError as err:
@@ -247,6 +301,7 @@ def _in_book(loaded: Corpus, book: str | None) -> tuple[Record, ...]:
 @formats("table", "tsv", "csv", "json", "jsonl")
 @output_option
 @strict_option
+@jobs_option
 def list_command(
     paths: tuple[Path, ...],
     corpus: Path | None,
@@ -254,6 +309,7 @@ def list_command(
     fmt: str | None,
     output: Path | None,
     strict: bool,
+    jobs: int,
 ) -> None:
     """One row per page; on a terminal: number, title, pages, summary heading, warnings, id.
 
@@ -269,7 +325,7 @@ def list_command(
       precarious list --json | jq -r '.[] | [.number, .title] | @tsv'
       precarious list --jsonl | jq -c 'select(.warnings | length > 0) | .id'
     """
-    loaded = _load(paths, corpus)
+    loaded = _load(paths, corpus, jobs)
     records = _in_book(loaded, book)
     _emit(
         fmt,
@@ -287,7 +343,10 @@ def list_command(
 @book_option
 @click.option("--json", "as_json", is_flag=True, help="The record as one JSON object.")
 @strict_option
-def show(key: str, corpus: Path | None, book: str | None, as_json: bool, strict: bool) -> None:
+@jobs_option
+def show(
+    key: str, corpus: Path | None, book: str | None, as_json: bool, strict: bool, jobs: int
+) -> None:
     """One page in full: book, number, title, pages, dates, authors, summary, warnings.
 
     KEY is a chapter number ("4"), an id or a unique id prefix ("002"), words of
@@ -302,7 +361,7 @@ def show(key: str, corpus: Path | None, book: str | None, as_json: bool, strict:
       precarious show "general strike" --json | jq .pages
       precarious show 4 --book "precarious truce"
     """
-    record = _pick(key, corpus, book)
+    record = _pick(key, corpus, book, jobs)
     if as_json:
         click.echo(render.to_json(record.to_dict()), nl=False)
     elif _interactive():
@@ -348,7 +407,8 @@ def blocks(target: str, corpus: Path | None, as_json: bool) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @corpus_option
 @formats("table", "tsv", "csv", "json")
-def books(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None) -> None:
+@jobs_option
+def books(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None, jobs: int) -> None:
     """One row per book: title, subtitle, publisher, year, pages in the corpus.
 
     Pages are grouped into books by the title and print year they print; a page
@@ -361,7 +421,7 @@ def books(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None) -> None
       precarious books
       precarious books --json | jq -r '.[] | "\\(.title): \\(.pages) pages"'
     """
-    found = _load(paths, corpus).books
+    found = _load(paths, corpus, jobs).books
     _emit(
         fmt,
         lambda: (book_dict(b) for b in found),
@@ -375,8 +435,9 @@ def books(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None) -> None
 @corpus_option
 @book_option
 @formats("table", "tsv", "csv", "json")
+@jobs_option
 def toc_command(
-    book_key: str | None, corpus: Path | None, book: str | None, fmt: str | None
+    book_key: str | None, corpus: Path | None, book: str | None, fmt: str | None, jobs: int
 ) -> None:
     """A book's contents list, each entry with its pages and the page that covers it.
 
@@ -393,7 +454,7 @@ def toc_command(
     """
     if book_key and book and book_key != book:
         raise click.UsageError("give the book once: as BOOK or as --book")
-    loaded = _load([], corpus)
+    loaded = _load([], corpus, jobs)
     text = book_key or book
     try:
         if text is not None:
@@ -417,7 +478,8 @@ def toc_command(
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @corpus_option
 @formats("table", "tsv", "csv", "json")
-def check_command(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None) -> None:
+@jobs_option
+def check_command(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None, jobs: int) -> None:
     """Validate the corpus: exit 0 when clean, 1 when anything is reported.
 
     Reports each page's missing blocks and cut-off values, pages of no book,
@@ -433,7 +495,7 @@ def check_command(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None)
     """
     from precarious.check import check
 
-    loaded = extract_all(_sources(paths, corpus))
+    loaded = _read(_sources(paths, corpus), jobs)
     findings = check(loaded)
     flagged = len({f.id or f.path for f in findings})
     files = len(loaded.records) + len(loaded.problems)
@@ -494,6 +556,7 @@ EXPORT_EXTENSIONS = {".json": "csl-json", ".bib": "bibtex", ".ris": "ris"}
 )
 @output_option
 @strict_option
+@jobs_option
 def export(
     keys: tuple[str, ...],
     corpus: Path | None,
@@ -501,6 +564,7 @@ def export(
     fmt: str | None,
     output: Path | None,
     strict: bool,
+    jobs: int,
 ) -> None:
     """Citations for Zotero, pandoc, LaTeX: CSL-JSON, BibTeX (@incollection) or RIS.
 
@@ -522,9 +586,9 @@ def export(
     fmt = _format_of(fmt, _target(output), EXPORT_EXTENSIONS) or "csl-json"
     problems: Sequence[object] = ()
     if keys:
-        records = _pick_all(keys, corpus, book)
+        records = _pick_all(keys, corpus, book, jobs)
     else:
-        loaded = _load([], corpus)
+        loaded = _load([], corpus, jobs)
         records, problems = list(_in_book(loaded, book)), loaded.problems
     items = cite.csl_items(records)
     for record, item in zip(records, items, strict=True):

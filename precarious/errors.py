@@ -15,6 +15,9 @@ class UnreadableFile(PrecariousError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[UnreadableFile], tuple[str, str]]:
+        return type(self), (self.path, self.reason)  # picklable: workers send these back
+
 
 class NotAChapter(PrecariousError):
     """A readable page that is not a Cambridge Core book-chapter page."""
@@ -23,6 +26,9 @@ class NotAChapter(PrecariousError):
         super().__init__(f"{path}: not a Cambridge Core chapter page: {reason}")
         self.path = path
         self.reason = reason
+
+    def __reduce__(self) -> tuple[type[NotAChapter], tuple[str, str]]:
+        return type(self), (self.path, self.reason)
 
 
 class NotFound(PrecariousError):

@@ -1,0 +1,1 @@
+"""The corpus generator and the benchmark (`make bench`)."""

@@ -1,0 +1,102 @@
+"""A generated corpus (benchmarks/make_corpus.py): the tool against its truth file, and the
+same output with any number of jobs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from benchmarks.truth import load_truth, mismatches
+from precarious.cli import cli
+from tests.conftest import ROOT
+
+PAGES = 400
+
+
+def generate(out: Path, count: int = PAGES, seed: int = 11) -> Path:
+    subprocess.run(
+        [
+            sys.executable,
+            ROOT / "benchmarks" / "make_corpus.py",
+            out,
+            "--count",
+            str(count),
+            "--seed",
+            str(seed),
+        ],
+        check=True,
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(tmp_path_factory.mktemp("generated") / "corpus")
+
+
+def digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def test_the_generator_is_deterministic(corpus: Path, tmp_path: Path) -> None:
+    again = generate(tmp_path / "again")
+    assert digest(again) == digest(corpus)
+    assert digest(generate(tmp_path / "other", seed=12)) != digest(corpus)
+
+
+def test_the_generator_writes_what_it_promises(corpus: Path) -> None:
+    truth = load_truth(corpus)
+    pages = sorted(corpus.rglob("*.txt"))
+    assert len(pages) == len(truth) == PAGES
+    layouts = {row["layout"] for row in truth.values()}
+    assert layouts == {"list", "page"}
+    assert any(row["cut"] for row in truth.values())
+    assert any(row["pages"][0].isalpha() for row in truth.values())  # roman front matter
+    data = [p.read_bytes() for p in pages]
+    assert any(b"\r\n" in d for d in data)
+    assert any(d.startswith(b"\xef\xbb\xbf") for d in data)
+    assert len({p.parent for p in pages}) > 10  # many books
+
+
+def run(*args: str) -> tuple[int, bytes, str]:
+    result = CliRunner().invoke(cli, list(args), env={"PRECARIOUS_CORPUS": None})
+    return result.exit_code, result.stdout_bytes, result.stderr
+
+
+def test_records_match_the_truth(corpus: Path) -> None:
+    code, stdout, stderr = run("list", "--jsonl", str(corpus))
+    assert code == 0
+    records = [json.loads(line) for line in stdout.splitlines()]
+    assert mismatches(load_truth(corpus), records) == []
+    # only cut-off pages may be refused, each in one line
+    truth = load_truth(corpus)
+    refused = {line.split(": ")[1] for line in stderr.splitlines()}
+    cut = {str(corpus / f"{page_id}.txt") for page_id, row in truth.items() if row["cut"]}
+    assert refused <= cut
+
+
+def test_the_truth_check_can_fail(corpus: Path) -> None:
+    _, stdout, _ = run("list", "--jsonl", str(corpus))
+    records = [json.loads(line) for line in stdout.splitlines()]
+    records[0]["title"] = "Something else"
+    records[1]["pages"] = None
+    assert len(mismatches(load_truth(corpus), records)) >= 1
+
+
+@pytest.mark.parametrize("fmt", ["--jsonl", "--json", "--tsv"])
+def test_two_jobs_give_the_same_bytes_as_one(corpus: Path, fmt: str) -> None:
+    one = run("list", fmt, "--jobs", "1", str(corpus))
+    two = run("list", fmt, "--jobs", "2", str(corpus))
+    assert one[0] == two[0] == 0
+    assert one[1] == two[1]
+    assert one[2] == two[2]  # the same files named on stderr, in the same order
