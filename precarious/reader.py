@@ -19,12 +19,14 @@ from precarious.errors import PrecariousError, UnreadableFile
 
 # CRLF, CR and LF all end a line; nothing else does (U+2028 and friends become spaces).
 _NEWLINE = regex.compile(r"\r\n|\r|\n")
-# NBSP, thin spaces, tabs, control characters and other separators count as one space.
-_ODD_SPACE = regex.compile(r"[\p{Zs}\p{Cc}\u2028\u2029]+")
-# The same within a whole text: every odd space but the line ends (one pass per page).
-_ODD_SPACE_IN_LINE = regex.compile(r"[[\p{Zs}\p{Cc}\u2028\u2029]--[\r\n]]+", regex.V1)
-# Invisible characters that only get in the way of matching.
-_INVISIBLE = regex.compile(r"[\u00ad\u200b\u2060\ufeff]")
+# NBSP, thin spaces, tabs, control characters and other separators (Unicode Zs, Cc, Zl,
+# Zp) count as one space; invisible characters that only get in the way of matching are
+# dropped. A translation table, not a pattern: this runs on every line of every page.
+_ZS = [0x20, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000]
+_CC = [*range(0x00, 0x20), *range(0x7F, 0xA0)]
+SPACES: dict[int, str | None] = {c: " " for c in [*_ZS, *_CC, 0x2028, 0x2029]}
+INVISIBLE = (0x00AD, 0x200B, 0x2060, 0xFEFF)
+_CLEAN = str.maketrans(SPACES | dict.fromkeys(INVISIBLE))
 
 # A saved page is well under 1 MB; a file over this is not a page, and reading it whole
 # would cost its size in memory. It is skipped unread.
@@ -53,8 +55,11 @@ class Page:
 
 
 def normalize(line: str) -> str:
-    """One line as the rules see it: odd spaces folded to one space, trimmed."""
-    return _ODD_SPACE.sub(" ", _INVISIBLE.sub("", line)).strip()
+    """One line as the rules see it: odd spaces folded to one space, trimmed. (After the
+    table, str.split() splits on exactly the spaces left.)"""
+    if line.isascii() and line.isprintable():  # most lines: plain spaces at most
+        return " ".join(line.split())
+    return " ".join(line.translate(_CLEAN).split())
 
 
 def decode(data: bytes, path: str) -> str:
@@ -87,15 +92,11 @@ def page_from_text(text: str, name: str, path: str = "") -> Page:
     open_end = raw[-1] != ""
     if not open_end:
         raw.pop()  # the final newline ends the last line; it does not start a new one
-    # normalize() on every line in one pass over the page: the lines joined by "\n" alone,
-    # so that dropping an invisible character cannot join a "\r" and a "\n" into one end.
-    cleaned = _ODD_SPACE_IN_LINE.sub(" ", _INVISIBLE.sub("", "\n".join(raw)))
-    lines = tuple(line.strip(" ") for line in cleaned.split("\n")) if raw else ()
     return Page(
         name=name,
         path=path or name,
         text=text,
-        lines=lines,
+        lines=tuple(normalize(line) for line in raw),
         open_end=open_end,
     )
 

@@ -11,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from precarious.errors import PrecariousError, UnreadableFile
-from precarious.reader import Source, decode, normalize, page_from_text, page_paths, read_page
+from precarious.reader import (
+    SPACES,
+    Source,
+    decode,
+    normalize,
+    page_from_text,
+    page_paths,
+    read_page,
+)
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
@@ -117,17 +125,23 @@ def test_page_paths_reports_loops_and_odd_files(tmp_path: Path) -> None:
     ]
 
 
+def test_the_space_table_is_unicodes_space_and_control_classes() -> None:
+    """normalize() folds by a table; it must hold exactly the characters that are Zs, Cc,
+    Zl or Zp, as the regex module's Unicode data says."""
+    odd = regex.compile(r"[\p{Zs}\p{Cc}\p{Zl}\p{Zp}]")
+    found = {c for c in range(0x110000) if odd.match(chr(c))}
+    assert found == set(SPACES)
+    assert all(chr(c).isspace() or regex.match(r"\p{Cc}", chr(c)) for c in found)
+    assert not any(chr(c).isspace() for c in range(0x110000) if c not in found)
+
+
 ODD = ["a", " ", "\t", "\u00a0", "\u2009", "\u200b", "\u00ad", "\ufeff", "\u2028", "\x0b"]
 
 
 @settings(max_examples=500)
-@given(st.lists(st.sampled_from([*ODD, "\r", "\n", "\r\n", "–", "\x00", "\x85"]), max_size=16))
-def test_a_page_normalizes_its_lines_as_normalize_does_one_line(parts: list[str]) -> None:
-    """page_from_text cleans the whole text in one pass; it must equal normalize() per line."""
-    text = "".join(parts)
-    page = page_from_text(text, "p")
-    body = text.removeprefix("\ufeff")
-    raw = regex.split(r"\r\n|\r|\n", body)
-    if raw[-1] == "":
-        raw.pop()
-    assert page.lines == tuple(normalize(line) for line in raw)
+@given(st.text(alphabet=st.sampled_from([*ODD, "\x00", "\x85", "–", "é", "\u3000"]), max_size=20))
+def test_normalize_folds_every_odd_space_and_drops_invisibles(line: str) -> None:
+    expected = regex.sub(
+        r"[\p{Zs}\p{Cc}\p{Zl}\p{Zp}]+", " ", regex.sub(r"[\u00ad\u200b\u2060\ufeff]", "", line)
+    )
+    assert normalize(line) == expected.strip(" ")
