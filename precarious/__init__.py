@@ -3,14 +3,45 @@
 >>> from precarious import extract
 >>> record = extract(text, name="000_89d64f6c4c7f9a3b")
 >>> record.to_dict()["title"]
+
+The names below are imported on first use (PEP 562), so that `import precarious` and the
+command line start fast.
 """
 
-from precarious.books import CorpusBook
-from precarious.corpus import Corpus, extract_all
-from precarious.errors import Ambiguous, NotAChapter, NotFound, PrecariousError, UnreadableFile
-from precarious.records import SCHEMA_VERSION, Record, extract, schema_text
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# name → the module that defines it
+_EXPORTS = {
+    "Ambiguous": "precarious.errors",
+    "NotAChapter": "precarious.errors",
+    "NotFound": "precarious.errors",
+    "PrecariousError": "precarious.errors",
+    "UnreadableFile": "precarious.errors",
+    "Corpus": "precarious.corpus",
+    "extract_all": "precarious.corpus",
+    "CorpusBook": "precarious.books",
+    "Record": "precarious.records",
+    "SCHEMA_VERSION": "precarious.records",
+    "extract": "precarious.records",
+    "schema_text": "precarious.records",
+}
+
+if TYPE_CHECKING:
+    from precarious.books import CorpusBook
+    from precarious.corpus import Corpus, extract_all
+    from precarious.errors import (
+        Ambiguous,
+        NotAChapter,
+        NotFound,
+        PrecariousError,
+        UnreadableFile,
+    )
+    from precarious.records import SCHEMA_VERSION, Record, extract, schema_text
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -27,3 +58,15 @@ __all__ = [
     "extract_all",
     "schema_text",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'precarious' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value  # the next lookup is a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -14,19 +14,19 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from precarious import __version__, render
-from precarious.atomic import write_atomic
-from precarious.books import book_dict, toc_dict
-from precarious.corpus import Corpus, bundled_seeds, extract_all
+from precarious import __version__
 from precarious.errors import Ambiguous, PrecariousError
-from precarious.export import FORMATS
-from precarious.lookup import describe_book, find, find_book
-from precarious.reader import shown
-from precarious.records import Record
+
+# The core is imported where a command needs it, not here: `--help` and a small
+# `list --json` start in little more than the interpreter's own time (see `make bench`).
+if TYPE_CHECKING:
+    from precarious.corpus import Corpus
+    from precarious.records import Record
+    from precarious.render import Grid
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -77,12 +77,16 @@ def _fail(message: str) -> NoReturn:
 
 def _sources(paths: Sequence[Path], corpus: Path | None) -> list[Path]:
     """The paths named, else the corpus folder, else the bundled seeds."""
+    from precarious.corpus import bundled_seeds
+
     return list(paths) or [corpus or bundled_seeds()]
 
 
 def _load(paths: Sequence[Path], corpus: Path | None, jobs: int = 1) -> Corpus:
     """Read the pages (a progress bar on a terminal when it takes a while), report every
     bad file on stderr, stop with exit 1 if none is left."""
+    from precarious.reader import shown
+
     sources = _sources(paths, corpus)
     loaded = _read(sources, jobs)
     for problem in loaded.problems:
@@ -97,6 +101,8 @@ def _load(paths: Sequence[Path], corpus: Path | None, jobs: int = 1) -> Corpus:
 def _read(sources: Sequence[Path], jobs: int) -> Corpus:
     """extract_all, with a progress bar on stderr when it is a terminal and the run takes
     more than about a second; nothing extra otherwise."""
+    from precarious.corpus import extract_all
+
     if not sys.stderr.isatty():
         return extract_all(sources, jobs)
     bar = _ProgressBar()
@@ -144,6 +150,9 @@ def _pick_all(
 ) -> list[Record]:
     """The records the KEYs name, each once, in the order named. The corpus is read only
     when a KEY is not the path of a page."""
+    from precarious.lookup import find
+    from precarious.reader import shown
+
     records: tuple[Record, ...] | None = None
     chosen: dict[str, Record] = {}
     for key in keys:
@@ -247,6 +256,8 @@ def _format_of(fmt: str | None, target: Path | None, extensions: dict[str, str])
 
 def _write(text: str, output: Path | None) -> None:
     """To stdout, or atomically to the file -o names."""
+    from precarious.atomic import write_atomic
+
     target = _target(output)
     if target is None:
         click.echo(text, nl=False)
@@ -260,12 +271,14 @@ def _write(text: str, output: Path | None) -> None:
 def _emit(
     fmt: str | None,
     data: Callable[[], Any],
-    grid: Callable[[], render.Grid],
+    grid: Callable[[], Grid],
     table: Callable[[int], str],
     output: Path | None = None,
 ) -> None:
     """Print (or write to -o) in the format asked for or the default; only the view asked
     for is built."""
+    from precarious import render
+
     target = _target(output)
     fmt = _format(_format_of(fmt, target, TABLE_EXTENSIONS))
     if fmt == "table" and target is not None:
@@ -286,6 +299,8 @@ TABLE_EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".tsv": "tsv", ".csv": "
 
 def _in_book(loaded: Corpus, book: str | None) -> tuple[Record, ...]:
     """The records of the book --book names, or all of them."""
+    from precarious.lookup import find_book
+
     if book is None:
         return loaded.records
     try:
@@ -325,6 +340,8 @@ def list_command(
       precarious list --json | jq -r '.[] | [.number, .title] | @tsv'
       precarious list --jsonl | jq -c 'select(.warnings | length > 0) | .id'
     """
+    from precarious import render
+
     loaded = _load(paths, corpus, jobs)
     records = _in_book(loaded, book)
     _emit(
@@ -361,6 +378,8 @@ def show(
       precarious show "general strike" --json | jq .pages
       precarious show 4 --book "precarious truce"
     """
+    from precarious import render
+
     record = _pick(key, corpus, book, jobs)
     if as_json:
         click.echo(render.to_json(record.to_dict()), nl=False)
@@ -386,6 +405,7 @@ def blocks(target: str, corpus: Path | None, as_json: bool) -> None:
       precarious blocks 4
       precarious blocks saved/page.txt --json | jq '.[] | select(.kind == "unknown")'
     """
+    from precarious import render
     from precarious.blocks import detect
     from precarious.reader import read_page
 
@@ -421,6 +441,9 @@ def books(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None, jobs: i
       precarious books
       precarious books --json | jq -r '.[] | "\\(.title): \\(.pages) pages"'
     """
+    from precarious import render
+    from precarious.books import book_dict
+
     found = _load(paths, corpus, jobs).books
     _emit(
         fmt,
@@ -452,6 +475,10 @@ def toc_command(
       precarious toc
       precarious toc truce --json | jq '.entries[] | select(.status == "missing") | .title'
     """
+    from precarious import render
+    from precarious.books import toc_dict
+    from precarious.lookup import describe_book, find_book
+
     if book_key and book and book_key != book:
         raise click.UsageError("give the book once: as BOOK or as --book")
     loaded = _load([], corpus, jobs)
@@ -493,6 +520,7 @@ def check_command(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None,
       precarious check ~/saved-pages
       precarious check --json | jq -r '.findings[] | "\\(.path): \\(.code)"'
     """
+    from precarious import render
     from precarious.check import check
 
     loaded = _read(_sources(paths, corpus), jobs)
@@ -540,6 +568,7 @@ def schema() -> None:
 
 
 EXPORT_EXTENSIONS = {".json": "csl-json", ".bib": "bibtex", ".ris": "ris"}
+EXPORT_FORMATS = ("csl-json", "bibtex", "ris")
 
 
 @cli.command()
@@ -550,7 +579,7 @@ EXPORT_EXTENSIONS = {".json": "csl-json", ".bib": "bibtex", ".ris": "ris"}
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(EXPORT_FORMATS),
     help="csl-json, bibtex or ris. Default: from the extension of -o (.json, .bib, .ris), "
     "else csl-json.",
 )
@@ -582,6 +611,7 @@ def export(
       pandoc --citeproc --bibliography truce.bib doc.md
     """
     from precarious import export as cite
+    from precarious import render
 
     fmt = _format_of(fmt, _target(output), EXPORT_EXTENSIONS) or "csl-json"
     problems: Sequence[object] = ()

@@ -8,7 +8,6 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from precarious.books import CorpusBook, arrange
@@ -30,8 +29,9 @@ class Corpus:
 
 def bundled_seeds() -> Path:
     """The corpus shipped with the package (seeds/ in a source checkout)."""
-    packaged = Path(str(resources.files("precarious"))) / "seeds"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "seeds"
+    here = Path(__file__).resolve().parent
+    packaged = here / "seeds"  # where the wheel puts them
+    return packaged if packaged.is_dir() else here.parent / "seeds"
 
 
 Progress = Callable[[int, int], None]  # (files done, files in all)

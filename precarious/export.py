@@ -16,7 +16,6 @@ import regex
 
 from precarious.records import Record
 
-FORMATS = ("csl-json", "bibtex", "ris")
 # What a reference needs to be findable; an item without one of these is reported.
 ESSENTIAL = {
     "title": "title",

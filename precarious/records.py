@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import regex
@@ -176,7 +176,7 @@ def _placement_dict(p: Placement) -> dict[str, Any]:
 
 def schema_text() -> str:
     """The JSON Schema (draft 2020-12) of `Record.to_dict()`, as shipped in the package."""
-    return resources.files("precarious").joinpath("record.schema.json").read_text("utf-8")
+    return (Path(__file__).parent / "record.schema.json").read_text(encoding="utf-8")
 
 
 def pages_text(record: Record, dash: str = "-") -> str:

@@ -13,13 +13,14 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from precarious.blocks import Block
 from precarious.books import CorpusBook, book_dict, entry_text, toc
-from precarious.check import Finding
 from precarious.records import Record, pages_text
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+
+    from precarious.blocks import Block
+    from precarious.check import Finding
 
 # The record flattened for --tsv and --csv: nested keys as dotted paths of the JSON
 # (`pages.first`), lists joined into one cell. --json carries the full structure.
