@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 
 FUZZ_SECONDS ?= 120
 
-.PHONY: run install dev test lint fmt golden fuzz clean
+.PHONY: run install dev test lint fmt golden fuzz bench clean
 
 run: install  ## install into .venv and list the bundled seeds
 	$(BIN)/precarious list
@@ -36,8 +36,11 @@ fuzz: dev  ## the properties with many examples, then atheris for FUZZ_SECONDS (
 		-artifact_prefix=.fuzz/crashes/ .fuzz/corpus
 	@echo "fuzz: nothing found (a crash would be in .fuzz/crashes/: copy it to tests/fixtures/crashes/)"
 
+bench: dev  ## generate 10k and 100k pages, measure against this machine's floors (not a test)
+	$(BIN)/python -m benchmarks.bench
+
 golden: dev  ## rewrite tests/golden from the current code, then read the diff
 	$(BIN)/python -m tests.regen_golden
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .fuzz
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .fuzz .bench

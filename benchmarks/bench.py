@@ -1,0 +1,245 @@
+"""`make bench`: generate the corpora, measure the tool against this machine's floors in one
+run, and print one table with each target and whether it is met.
+
+    python -m benchmarks.bench [--sizes 10000 100000] [--repeat 3] [--work .bench]
+
+Every figure is the median of --repeat runs (start-up: of 21), measured in this run, next to
+the floor it is compared with: `python -c pass` for start-up, a loop that only reads every
+page and a naive three-field regex extractor (benchmarks/floors.py) for throughput. Peak
+memory is the process's own high-water mark (VmHWM). The exit code is 1 when a target is
+not met, so the table cannot be mistaken for a pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.truth import load_truth, mismatches
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent / "precarious"
+# Runs `precarious ARGS` in-process and reports the process's peak memory on stderr.
+MEASURED = (
+    "import sys; from precarious.cli import main; rc = main(sys.argv[1:]); sys.stdout.flush(); "
+    "hwm = [x for x in open('/proc/self/status') if x.startswith('VmHWM:')]; "
+    "print('VmHWM', hwm[0].split()[1] if hwm else 0, file=sys.stderr); sys.exit(rc)"
+)
+
+
+@dataclass
+class Row:
+    what: str
+    value: str
+    floor: str = ""
+    ratio: float | None = None
+    target: str = ""
+    met: bool | None = None
+
+
+def timed(cmd: list[str], repeat: int, **kw: object) -> tuple[float, list[str]]:
+    """Median seconds of `repeat` runs, and the stderr lines of the last."""
+    times, err = [], ""
+    for _ in range(repeat):
+        start = time.perf_counter()
+        done = subprocess.run(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False, **kw
+        )  # type: ignore[call-overload]
+        times.append(time.perf_counter() - start)
+        err = done.stderr
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"bench: {' '.join(cmd)} failed:\n{err}")
+    return statistics.median(times), err.splitlines()
+
+
+def peak_kb(stderr: list[str]) -> int:
+    return next(int(x.split()[1]) for x in reversed(stderr) if x.startswith("VmHWM"))
+
+
+def corpus(work: Path, size: int) -> Path:
+    """The generated corpus of `size` pages (kept between runs: same seed, same bytes)."""
+    out = work / f"corpus-{size}"
+    if (
+        not (out / "truth.jsonl").is_file()
+        or len((out / "truth.jsonl").read_text().splitlines()) != size
+    ):
+        shutil.rmtree(out, ignore_errors=True)
+        print(f"bench: generating {size} pages in {out} …", file=sys.stderr)
+        subprocess.run(
+            [
+                PYTHON,
+                ROOT / "benchmarks" / "make_corpus.py",
+                out,
+                "--count",
+                str(size),
+                "--seed",
+                "1",
+            ],
+            check=True,
+        )
+    return out
+
+
+def size_of(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*.txt"))
+
+
+def startup(rows: list[Row]) -> float:
+    base, _ = timed([PYTHON, "-c", "pass"], 21)
+    rows.append(Row("python -c pass", f"{base * 1000:.1f} ms"))
+    for what, cmd in [
+        ("start-up: precarious list --json (seeds)", [str(BIN), "list", "--json"]),
+        ("start-up: precarious --help", [str(BIN), "--help"]),
+    ]:
+        t, _ = timed(cmd, 21)
+        ratio = t / base
+        rows.append(
+            Row(what, f"{t * 1000:.1f} ms", "python -c pass", ratio, "≤ 2.2×", ratio <= 2.2)
+        )
+    return base
+
+
+def throughput(rows: list[Row], folder: Path, size: int, repeat: int) -> dict[str, float]:
+    megabytes = size_of(folder) / 1e6
+    read, _ = timed([PYTHON, ROOT / "benchmarks" / "floors.py", "read", str(folder)], repeat)
+    naive, _ = timed([PYTHON, ROOT / "benchmarks" / "floors.py", "naive", str(folder)], repeat)
+    rows.append(
+        Row(
+            f"{size} pages: read every file (floor)",
+            f"{read:.2f} s",
+            f"{size / read:,.0f} pages/s, {megabytes / read:.0f} MB/s",
+        )
+    )
+    rows.append(
+        Row(
+            f"{size} pages: naive 3-field regex (floor)",
+            f"{naive:.2f} s",
+            f"{size / naive:,.0f} pages/s, {megabytes / naive:.0f} MB/s",
+        )
+    )
+    out = {"naive": naive}
+    for jobs in (1, 2):
+        cmd = [PYTHON, "-c", MEASURED, "list", "--jsonl", "--jobs", str(jobs), str(folder)]
+        t, err = timed(cmd, repeat)
+        out[f"jobs{jobs}"], out[f"rss{jobs}"] = t, peak_kb(err)
+        against = naive if jobs == 1 else out["jobs1"]
+        ratio = t / against
+        rows.append(
+            Row(
+                f"{size} pages: list --jsonl, {jobs} process{'es' if jobs > 1 else ''}",
+                f"{t:.2f} s ({size / t:,.0f} pages/s, {megabytes / t:.1f} MB/s)",
+                "naive extractor" if jobs == 1 else "1 process",
+                ratio,
+                "≤ 2×" if jobs == 1 else "≤ 0.65×",
+                ratio <= (2 if jobs == 1 else 0.65),
+            )
+        )
+    rows.append(Row(f"{size} pages: peak memory of list --jsonl", f"{out['rss1'] / 1024:.0f} MB"))
+    return out
+
+
+def correct(rows: list[Row], folder: Path, size: int) -> None:
+    done = subprocess.run(
+        [str(BIN), "list", "--jsonl", str(folder)], capture_output=True, text=True, check=False
+    )
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    wrong = mismatches(load_truth(folder), records)
+    rows.append(
+        Row(
+            f"{size} pages: records against the truth file",
+            f"{len(wrong)} wrong",
+            target="0 wrong",
+            met=not wrong,
+        )
+    )
+
+
+def show(rows: list[Row], folder: Path, base: float) -> None:
+    key = next(iter(load_truth(folder)))
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "XDG_CACHE_HOME": cache}
+        cmd = [str(BIN), "show", key, "--json", "--corpus", str(folder)]
+        cold, _ = timed(cmd, 1, env=env)
+        warm, _ = timed(cmd, 3, env=env)
+    rows.append(Row("show KEY, cold", f"{cold * 1000:.0f} ms"))
+    ratio = warm / base
+    rows.append(
+        Row("show KEY, warm", f"{warm * 1000:.0f} ms", "python -c pass", ratio, "≤ 3×", ratio <= 3)
+    )
+
+
+def print_table(rows: list[Row]) -> None:
+    header = ("measure", "value", "against", "ratio", "target", "met")
+    cells = [header] + [
+        (
+            r.what,
+            r.value,
+            r.floor,
+            "" if r.ratio is None else f"{r.ratio:.2f}×",
+            r.target,
+            "" if r.met is None else ("yes" if r.met else "NO"),
+        )
+        for r in rows
+    ]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
+    for i, c in enumerate(cells):
+        print("  ".join(x.ljust(w) for x, w in zip(c, widths, strict=True)).rstrip())
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=ROOT / ".bench")
+    args = parser.parse_args()
+    args.work.mkdir(exist_ok=True)
+    started = time.monotonic()
+    rows: list[Row] = []
+    base = startup(rows)
+    results = {}
+    for size in args.sizes:
+        folder = corpus(args.work, size)
+        results[size] = throughput(rows, folder, size, args.repeat)
+        correct(rows, folder, size)
+    small, large = min(args.sizes), max(args.sizes)
+    if large != small:
+        growth = results[large]["rss1"] / results[small]["rss1"]
+        rows.append(
+            Row(
+                f"peak memory at {large} against {small} pages",
+                f"{growth:.2f}×",
+                target="≤ 1.5×",
+                met=growth <= 1.5,
+            )
+        )
+    show(rows, corpus(args.work, large), base)
+    print(
+        f"precarious benchmark, {time.strftime('%Y-%m-%d')}, {platform.node()}: "
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
+    print_table(rows)
+    unmet = [r.what for r in rows if r.met is False]
+    print(
+        f"\n{sum(r.met is True for r in rows)} of {sum(r.met is not None for r in rows)} "
+        f"targets met in {time.monotonic() - started:.0f} s"
+    )
+    if unmet:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
