@@ -24,7 +24,10 @@ _EXPORTS = {
     "UnreadableFile": "precarious.errors",
     "Corpus": "precarious.corpus",
     "extract_all": "precarious.corpus",
+    "extract_source": "precarious.corpus",
+    "page_paths": "precarious.reader",
     "CorpusBook": "precarious.books",
+    "arrange": "precarious.books",
     "Record": "precarious.records",
     "SCHEMA_VERSION": "precarious.records",
     "extract": "precarious.records",
@@ -32,8 +35,8 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
-    from precarious.books import CorpusBook
-    from precarious.corpus import Corpus, extract_all
+    from precarious.books import CorpusBook, arrange
+    from precarious.corpus import Corpus, extract_all, extract_source
     from precarious.errors import (
         Ambiguous,
         NotAChapter,
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
         PrecariousError,
         UnreadableFile,
     )
+    from precarious.reader import page_paths
     from precarious.records import SCHEMA_VERSION, Record, extract, schema_text
 
 __all__ = [
@@ -54,8 +58,11 @@ __all__ = [
     "Record",
     "UnreadableFile",
     "__version__",
+    "arrange",
     "extract",
     "extract_all",
+    "extract_source",
+    "page_paths",
     "schema_text",
 ]
 
