@@ -5,17 +5,18 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from precarious.errors import WriteFailed
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write text (UTF-8) to a temporary file beside path, flush it to disk, then rename
-    it over path. On any failure or interruption the temporary file is removed and path
-    is untouched. A path that is a device or a pipe (/dev/stdout, a FIFO) cannot be
-    renamed over, so it is written directly."""
-    data = text.encode("utf-8")
+def write_atomic(path: Path, text: str | Iterable[str]) -> None:
+    """Write text (UTF-8; a string or chunks of one) to a temporary file beside path, flush
+    it to disk, then rename it over path. On any failure or interruption the temporary file
+    is removed and path is untouched. A path that is a device or a pipe (/dev/stdout, a
+    FIFO) cannot be renamed over, so it is written directly."""
+    chunks = [text] if isinstance(text, str) else text
     target = path.resolve() if path.is_symlink() else path  # keep the link, replace its file
     try:
         mode = target.stat().st_mode
@@ -26,7 +27,7 @@ def write_atomic(path: Path, text: str) -> None:
     if mode is not None and stat.S_ISDIR(mode):
         raise WriteFailed(str(path), "is a directory")
     if mode is not None and not stat.S_ISREG(mode):
-        _write_through(path, data)
+        _write_through(path, chunks)
         return
     temporary = target.with_name(f".{target.name}.{os.urandom(4).hex()}.part")
     try:
@@ -36,7 +37,8 @@ def write_atomic(path: Path, text: str) -> None:
         raise WriteFailed(str(path), err.strerror or str(err)) from err
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            for chunk in chunks:
+                out.write(chunk.encode("utf-8"))
             out.flush()
             os.fsync(out.fileno())
         if mode is not None:
@@ -51,10 +53,11 @@ def write_atomic(path: Path, text: str) -> None:
     _sync_folder(target.parent)
 
 
-def _write_through(path: Path, data: bytes) -> None:
+def _write_through(path: Path, chunks: Iterable[str]) -> None:
     try:
         with path.open("wb") as out:
-            out.write(data)
+            for chunk in chunks:
+                out.write(chunk.encode("utf-8"))
             out.flush()
     except OSError as err:
         raise WriteFailed(str(path), err.strerror or str(err)) from err

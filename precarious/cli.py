@@ -12,7 +12,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -254,13 +254,15 @@ def _format_of(fmt: str | None, target: Path | None, extensions: dict[str, str])
     return named
 
 
-def _write(text: str, output: Path | None) -> None:
-    """To stdout, or atomically to the file -o names."""
+def _write(text: str | Iterable[str], output: Path | None) -> None:
+    """To stdout, or atomically to the file -o names; text may come in chunks, written as
+    they are made."""
     from precarious.atomic import write_atomic
 
     target = _target(output)
     if target is None:
-        click.echo(text, nl=False)
+        for chunk in [text] if isinstance(text, str) else text:
+            click.echo(chunk, nl=False)
         return
     try:
         write_atomic(target, text)
@@ -283,12 +285,14 @@ def _emit(
     fmt = _format(_format_of(fmt, target, TABLE_EXTENSIONS))
     if fmt == "table" and target is not None:
         raise click.UsageError("a table is drawn for the terminal: write --tsv, --csv or JSON")
+    text: str | Iterable[str]
     if fmt == "json":
-        text = render.to_json(data())
+        found = data()
+        text = render.to_json(found) if isinstance(found, dict) else render.json_chunks(found)
     elif fmt == "jsonl":
-        text = render.to_jsonl(data())
+        text = render.jsonl_chunks(data())
     elif fmt in ("tsv", "csv"):
-        text = render.delimited(fmt, grid())
+        text = render.delimited_chunks(fmt, grid())
     else:
         text = table(_width())
     _write(text, output)

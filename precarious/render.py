@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from precarious.books import CorpusBook, book_dict, entry_text, toc
@@ -107,13 +108,29 @@ def records_grid(records: Iterable[Record]) -> Grid:
 
 def to_json(items: Iterable[dict[str, Any]] | dict[str, Any]) -> str:
     """One JSON document (an array, or one object), indented, UTF-8 as is."""
-    data = items if isinstance(items, dict) else list(items)
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if isinstance(items, dict):
+        return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    return "".join(json_chunks(items))
+
+
+def json_chunks(items: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """A JSON array written an item at a time (the same bytes as json.dumps(list, indent=2)),
+    so that a large output is never held whole."""
+    opening = "[\n  "
+    for item in items:
+        yield opening + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        opening = ",\n  "
+    yield "[]\n" if opening == "[\n  " else "\n]\n"
 
 
 def to_jsonl(items: Iterable[dict[str, Any]]) -> str:
     """One compact JSON object per line."""
-    return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in items)
+    return "".join(jsonl_chunks(items))
+
+
+def jsonl_chunks(items: Iterable[dict[str, Any]]) -> Iterator[str]:
+    for item in items:
+        yield json.dumps(item, ensure_ascii=False) + "\n"
 
 
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -123,28 +140,36 @@ def to_tsv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """Tab-separated lines with a header, one line per row: no quoting, no box drawing,
     no wrapping. A tab, newline or backslash inside a value is written \\t, \\n or \\\\
     (the linear TSV convention), so `cut` and `awk` see one row per line."""
-    out = io.StringIO()
-    writer = csv.writer(
-        out, delimiter="\t", quoting=csv.QUOTE_NONE, quotechar=None, lineterminator="\n"
-    )
-    for row in (header, *rows):
-        writer.writerow([cell.translate(_TSV_ESCAPES) for cell in row])
-    return out.getvalue()
+    return "".join(delimited_chunks("tsv", (header, rows)))
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """Comma-separated values with a header, RFC 4180: CRLF line ends, a value with a
     comma, quote or line break in double quotes (quotes doubled), UTF-8 as is."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+    return "".join(delimited_chunks("csv", (header, rows)))
 
 
 def delimited(fmt: str, grid: Grid) -> str:
     """A grid as 'tsv' or 'csv'."""
-    return (to_csv if fmt == "csv" else to_tsv)(*grid)
+    return "".join(delimited_chunks(fmt, grid))
+
+
+def delimited_chunks(fmt: str, grid: Grid) -> Iterator[str]:
+    """A grid as TSV or CSV, a row at a time, written by the csv module."""
+    header, rows = grid
+    out = io.StringIO()
+    tsv = fmt != "csv"
+    if tsv:
+        writer = csv.writer(
+            out, delimiter="\t", quoting=csv.QUOTE_NONE, quotechar=None, lineterminator="\n"
+        )
+    else:
+        writer = csv.writer(out, lineterminator="\r\n")
+    for row in itertools.chain([header], rows):
+        writer.writerow([cell.translate(_TSV_ESCAPES) for cell in row] if tsv else row)
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
 
 
 def detail_fields(record: Record) -> list[tuple[str, str]]:

@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from precarious.cli import cli
-from precarious.render import FLAT_COLUMNS, to_tsv
+from precarious.render import FLAT_COLUMNS, json_chunks, to_tsv
 from tests.conftest import FIXTURES, SEEDS
 
 HOSTILE = FIXTURES / "pages" / "hostile_title.txt"
@@ -147,3 +149,18 @@ def test_every_table_view_has_csv(args: list[str], header: str, code: int) -> No
     assert text.split("\r\n")[0] == header
     tsv_rows = [line.split("\t") for line in out(*args, "--tsv", code=code).splitlines()]
     assert list(csv.reader(io.StringIO(text, newline=""))) == tsv_rows
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200)
+@given(st.lists(st.dictionaries(st.text(max_size=4), JSON_VALUES, max_size=4), max_size=4))
+def test_json_written_an_item_at_a_time_is_json_dumps(items: list[dict[str, object]]) -> None:
+    assert "".join(json_chunks(items)) == json.dumps(items, ensure_ascii=False, indent=2) + "\n"
