@@ -130,7 +130,17 @@ def throughput(rows: list[Row], folder: Path, size: int, repeat: int) -> dict[st
     )
     out = {"naive": naive}
     for jobs in (1, 2):
-        cmd = [PYTHON, "-c", MEASURED, "list", "--jsonl", "--jobs", str(jobs), str(folder)]
+        cmd = [
+            PYTHON,
+            "-c",
+            MEASURED,
+            "list",
+            "--jsonl",
+            "--no-cache",
+            "--jobs",
+            str(jobs),
+            str(folder),
+        ]
         t, err = timed(cmd, repeat)
         out[f"jobs{jobs}"], out[f"rss{jobs}"] = t, peak_kb(err)
         against = naive if jobs == 1 else out["jobs1"]
@@ -151,7 +161,10 @@ def throughput(rows: list[Row], folder: Path, size: int, repeat: int) -> dict[st
 
 def correct(rows: list[Row], folder: Path, size: int) -> None:
     done = subprocess.run(
-        [str(BIN), "list", "--jsonl", str(folder)], capture_output=True, text=True, check=False
+        [str(BIN), "list", "--jsonl", "--no-cache", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     records = [json.loads(line) for line in done.stdout.splitlines()]
     wrong = mismatches(load_truth(folder), records)

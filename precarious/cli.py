@@ -56,17 +56,41 @@ strict_option = click.option(
     help="Exit 1 when a record has a warning or a file could not be read (each is named on "
     "stderr), for pipelines that must not accept incomplete records. Output is still written.",
 )
-jobs_option = click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    envvar="PRECARIOUS_JOBS",
-    help="Read the pages with this many processes (env PRECARIOUS_JOBS). The output is the "
-    "same, in the same order, with any number.",
-)
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    """A callback keeping an option's value for _read, out of the commands' signatures."""
+
+    def keep(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+        ctx.meta[f"precarious.{name}"] = value
+
+    return keep
+
+
+def reading_options(f: F) -> F:
+    """--jobs and --no-cache: how the pages are read, the same for every command."""
+    f = click.option(
+        "--no-cache",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember("no_cache"),
+        envvar="PRECARIOUS_NO_CACHE",
+        help="Read every page again instead of taking unchanged ones from the index in the "
+        "user cache directory ($XDG_CACHE_HOME/precarious).",
+    )(f)
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=1,
+        show_default=True,
+        expose_value=False,
+        callback=_remember("jobs"),
+        envvar="PRECARIOUS_JOBS",
+        help="Read the pages with this many processes (env PRECARIOUS_JOBS). The output is "
+        "the same, in the same order, with any number.",
+    )(f)
 
 
 def _fail(message: str) -> NoReturn:
@@ -82,13 +106,13 @@ def _sources(paths: Sequence[Path], corpus: Path | None) -> list[Path]:
     return list(paths) or [corpus or bundled_seeds()]
 
 
-def _load(paths: Sequence[Path], corpus: Path | None, jobs: int = 1) -> Corpus:
+def _load(paths: Sequence[Path], corpus: Path | None) -> Corpus:
     """Read the pages (a progress bar on a terminal when it takes a while), report every
     bad file on stderr, stop with exit 1 if none is left."""
     from precarious.reader import shown
 
     sources = _sources(paths, corpus)
-    loaded = _read(sources, jobs)
+    loaded = _read(sources)
     for problem in loaded.problems:
         click.echo(f"precarious: {problem}", err=True)
     if not loaded.records:
@@ -98,18 +122,24 @@ def _load(paths: Sequence[Path], corpus: Path | None, jobs: int = 1) -> Corpus:
     return loaded
 
 
-def _read(sources: Sequence[Path], jobs: int) -> Corpus:
-    """extract_all, with a progress bar on stderr when it is a terminal and the run takes
-    more than about a second; nothing extra otherwise."""
+def _read(sources: Sequence[Path]) -> Corpus:
+    """extract_all, as --jobs and --no-cache say, with a progress bar on stderr when it is a
+    terminal and the run takes more than about a second; nothing extra otherwise."""
     from precarious.corpus import extract_all
+    from precarious.index import Index
 
-    if not sys.stderr.isatty():
-        return extract_all(sources, jobs)
-    bar = _ProgressBar()
+    ctx = click.get_current_context(silent=True)
+    meta = ctx.meta if ctx is not None else {}
+    jobs = meta.get("precarious.jobs") or 1
+    index = None if meta.get("precarious.no_cache") else Index()
+    bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
-        return extract_all(sources, jobs, bar.update)
+        return extract_all(sources, jobs, bar.update if bar else None, index)
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
+        if index is not None:
+            index.close()
 
 
 class _ProgressBar:
@@ -140,14 +170,12 @@ class _ProgressBar:
             self.progress.stop()
 
 
-def _pick(key: str, corpus: Path | None, book: str | None = None, jobs: int = 1) -> Record:
+def _pick(key: str, corpus: Path | None, book: str | None = None) -> Record:
     """The record KEY names (in the book --book names); KEY may also be the path of a page."""
-    return _pick_all([key], corpus, book, jobs)[0]
+    return _pick_all([key], corpus, book)[0]
 
 
-def _pick_all(
-    keys: Sequence[str], corpus: Path | None, book: str | None, jobs: int = 1
-) -> list[Record]:
+def _pick_all(keys: Sequence[str], corpus: Path | None, book: str | None) -> list[Record]:
     """The records the KEYs name, each once, in the order named. The corpus is read only
     when a KEY is not the path of a page."""
     from precarious.lookup import find
@@ -163,7 +191,7 @@ def _pick_all(
             record = _load([path], None).records[0]
         else:
             if records is None:
-                records = _in_book(_load([], corpus, jobs), book)
+                records = _in_book(_load([], corpus), book)
             try:
                 record = find(records, key)
             except PrecariousError as err:
@@ -320,7 +348,7 @@ def _in_book(loaded: Corpus, book: str | None) -> tuple[Record, ...]:
 @formats("table", "tsv", "csv", "json", "jsonl")
 @output_option
 @strict_option
-@jobs_option
+@reading_options
 def list_command(
     paths: tuple[Path, ...],
     corpus: Path | None,
@@ -328,7 +356,6 @@ def list_command(
     fmt: str | None,
     output: Path | None,
     strict: bool,
-    jobs: int,
 ) -> None:
     """One row per page; on a terminal: number, title, pages, summary heading, warnings, id.
 
@@ -346,7 +373,7 @@ def list_command(
     """
     from precarious import render
 
-    loaded = _load(paths, corpus, jobs)
+    loaded = _load(paths, corpus)
     records = _in_book(loaded, book)
     _emit(
         fmt,
@@ -364,10 +391,8 @@ def list_command(
 @book_option
 @click.option("--json", "as_json", is_flag=True, help="The record as one JSON object.")
 @strict_option
-@jobs_option
-def show(
-    key: str, corpus: Path | None, book: str | None, as_json: bool, strict: bool, jobs: int
-) -> None:
+@reading_options
+def show(key: str, corpus: Path | None, book: str | None, as_json: bool, strict: bool) -> None:
     """One page in full: book, number, title, pages, dates, authors, summary, warnings.
 
     KEY is a chapter number ("4"), an id or a unique id prefix ("002"), words of
@@ -384,7 +409,7 @@ def show(
     """
     from precarious import render
 
-    record = _pick(key, corpus, book, jobs)
+    record = _pick(key, corpus, book)
     if as_json:
         click.echo(render.to_json(record.to_dict()), nl=False)
     elif _interactive():
@@ -431,8 +456,8 @@ def blocks(target: str, corpus: Path | None, as_json: bool) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @corpus_option
 @formats("table", "tsv", "csv", "json")
-@jobs_option
-def books(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None, jobs: int) -> None:
+@reading_options
+def books(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None) -> None:
     """One row per book: title, subtitle, publisher, year, pages in the corpus.
 
     Pages are grouped into books by the title and print year they print; a page
@@ -448,7 +473,7 @@ def books(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None, jobs: i
     from precarious import render
     from precarious.books import book_dict
 
-    found = _load(paths, corpus, jobs).books
+    found = _load(paths, corpus).books
     _emit(
         fmt,
         lambda: (book_dict(b) for b in found),
@@ -462,9 +487,9 @@ def books(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None, jobs: i
 @corpus_option
 @book_option
 @formats("table", "tsv", "csv", "json")
-@jobs_option
+@reading_options
 def toc_command(
-    book_key: str | None, corpus: Path | None, book: str | None, fmt: str | None, jobs: int
+    book_key: str | None, corpus: Path | None, book: str | None, fmt: str | None
 ) -> None:
     """A book's contents list, each entry with its pages and the page that covers it.
 
@@ -485,7 +510,7 @@ def toc_command(
 
     if book_key and book and book_key != book:
         raise click.UsageError("give the book once: as BOOK or as --book")
-    loaded = _load([], corpus, jobs)
+    loaded = _load([], corpus)
     text = book_key or book
     try:
         if text is not None:
@@ -509,8 +534,8 @@ def toc_command(
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @corpus_option
 @formats("table", "tsv", "csv", "json")
-@jobs_option
-def check_command(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None, jobs: int) -> None:
+@reading_options
+def check_command(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None) -> None:
     """Validate the corpus: exit 0 when clean, 1 when anything is reported.
 
     Reports each page's missing blocks and cut-off values, pages of no book,
@@ -527,7 +552,7 @@ def check_command(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None,
     from precarious import render
     from precarious.check import check
 
-    loaded = _read(_sources(paths, corpus), jobs)
+    loaded = _read(_sources(paths, corpus))
     findings = check(loaded)
     flagged = len({f.id or f.path for f in findings})
     files = len(loaded.records) + len(loaded.problems)
@@ -589,7 +614,7 @@ EXPORT_FORMATS = ("csl-json", "bibtex", "ris")
 )
 @output_option
 @strict_option
-@jobs_option
+@reading_options
 def export(
     keys: tuple[str, ...],
     corpus: Path | None,
@@ -597,7 +622,6 @@ def export(
     fmt: str | None,
     output: Path | None,
     strict: bool,
-    jobs: int,
 ) -> None:
     """Citations for Zotero, pandoc, LaTeX: CSL-JSON, BibTeX (@incollection) or RIS.
 
@@ -620,9 +644,9 @@ def export(
     fmt = _format_of(fmt, _target(output), EXPORT_EXTENSIONS) or "csl-json"
     problems: Sequence[object] = ()
     if keys:
-        records = _pick_all(keys, corpus, book, jobs)
+        records = _pick_all(keys, corpus, book)
     else:
-        loaded = _load([], corpus, jobs)
+        loaded = _load([], corpus)
         records, problems = list(_in_book(loaded, book)), loaded.problems
     items = cite.csl_items(records)
     for record, item in zip(records, items, strict=True):

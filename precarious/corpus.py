@@ -7,12 +7,16 @@ import multiprocessing
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from precarious.books import CorpusBook, arrange
-from precarious.errors import PrecariousError
-from precarious.reader import Source, page_paths, read_page
+
+if TYPE_CHECKING:
+    from precarious.index import Index
+from precarious.errors import NotAChapter, PrecariousError, UnreadableFile
+from precarious.reader import Source, page_paths, read_page, shown
 from precarious.records import Record, extract_page
 
 
@@ -38,17 +42,22 @@ Progress = Callable[[int, int], None]  # (files done, files in all)
 
 
 def extract_all(
-    paths: Iterable[Path | str], jobs: int = 1, progress: Progress | None = None
+    paths: Iterable[Path | str],
+    jobs: int = 1,
+    progress: Progress | None = None,
+    index: Index | None = None,
 ) -> Corpus:
     """Read files and folders of pages; a bad file is reported and the rest go on.
 
     With jobs > 1 the pages are read and extracted by that many worker processes; the
     records come back in the same order, so the result is the same with any number of
-    jobs. `progress` is called as files are done."""
+    jobs. With an index, a file that has not changed since it was last read is not read
+    again. `progress` is called as files are done."""
     found = list(page_paths(paths))
     records: list[Record] = []
     problems: list[PrecariousError] = []
-    for done, result in enumerate(_results(found, jobs), 1):
+    results = _results(found, jobs) if index is None else _indexed(found, jobs, index)
+    for done, result in enumerate(results, 1):
         if isinstance(result, PrecariousError):
             problems.append(result)
         else:
@@ -68,6 +77,43 @@ def extract_source(source: Source | PrecariousError) -> Record | PrecariousError
         return extract_page(read_page(source.path, source.id))
     except PrecariousError as err:
         return err
+
+
+def _indexed(
+    found: list[Source | PrecariousError], jobs: int, index: Index
+) -> Iterator[Record | PrecariousError]:
+    """_results, taking what the index holds for unchanged files and storing the rest."""
+    cached: dict[int, Record | PrecariousError] = {}
+    keys: dict[int, tuple[bytes, int, int]] = {}
+    for i, source in enumerate(found):
+        if isinstance(source, Source):
+            hit, keys[i] = index.get(source.path)
+            if hit is not None:
+                cached[i] = _relabel(hit, source)
+    misses = [s for i, s in enumerate(found) if i not in cached]
+    fresh = _results(misses, jobs)
+    try:
+        for i in range(len(found)):
+            if i in cached:
+                yield cached[i]
+                continue
+            result = next(fresh)
+            if i in keys:
+                index.put(keys[i], result)
+            yield result
+    finally:
+        index.flush()
+
+
+def _relabel(result: Record | PrecariousError, source: Source) -> Record | PrecariousError:
+    """A cached result under the id and path of this run (the same file may be reached
+    from another folder)."""
+    where = shown(source.path)
+    if isinstance(result, Record):
+        return replace(result, id=source.id, source=where)
+    if isinstance(result, UnreadableFile | NotAChapter):
+        return type(result)(where, result.reason)
+    return result
 
 
 def _results(

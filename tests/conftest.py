@@ -23,13 +23,24 @@ GOLDEN = ROOT / "tests" / "golden"
 BIN = Path(sys.executable).parent
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets an empty cache directory for the page index (never the user's)."""
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    for name in ("PRECARIOUS_JOBS", "PRECARIOUS_NO_CACHE"):
+        monkeypatch.delenv(name, raising=False)
+    return cache
+
+
 @pytest.fixture
-def cli_env(tmp_path: Path) -> dict[str, str]:
+def cli_env(tmp_path: Path, own_cache: Path) -> dict[str, str]:
     """An environment for running the installed command: our venv first on PATH,
-    no corpus override, no colour."""
+    no corpus override, no colour, the test's own cache."""
     env = {k: v for k, v in os.environ.items() if k != "PRECARIOUS_CORPUS"}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env["NO_COLOR"] = "1"
+    env["XDG_CACHE_HOME"] = str(own_cache)
     return env
 
 

@@ -1,0 +1,146 @@
+"""An index of extracted pages in an SQLite file under the user's cache directory, so that a
+large corpus is not read and parsed again for every command.
+
+Each entry is keyed by the file's real path, size and modification time and by the parser
+version (a hash of the code that turns a file into a record): a file that changed, or code
+that changed, is read again, and a file that is gone is never asked for. The index only
+ever holds what a file gave on its own (a record before its book is worked out, or the
+error), so nothing stale can reach the output. A corrupt, locked or unwritable index is
+set aside and the run goes on without it: it never makes a command fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sqlite3
+import sys
+import time
+from functools import cache
+from pathlib import Path
+
+from precarious.errors import PrecariousError
+from precarious.records import Record
+
+Result = Record | PrecariousError
+_SETTLED_NS = 2_000_000_000
+# The modules whose code decides what a file's record is.
+_PARSER = ("reader.py", "blocks.py", "normalize.py", "records.py", "errors.py")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pages (
+    path BLOB PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    parser TEXT NOT NULL,
+    result BLOB NOT NULL
+)
+"""
+
+
+def default_path() -> Path:
+    """$XDG_CACHE_HOME/precarious/index.sqlite (~/.cache when XDG_CACHE_HOME is unset)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "precarious" / "index.sqlite"
+
+
+@cache
+def parser_version() -> str:
+    """A hash of the parsing code and the Python version: any change re-reads every file."""
+    digest = hashlib.sha256(sys.version.encode())
+    here = Path(__file__).parent
+    for name in _PARSER:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class Index:
+    """Look up and store what each file gave; every failure of the database is swallowed
+    (the caller then simply extracts the file)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_path()
+        self.db: sqlite3.Connection | None = None
+        self.pending: list[tuple[bytes, int, int, str, bytes]] = []
+        self._open()
+
+    def _open(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=0.5)
+            self.db.execute(_SCHEMA)
+            self.db.execute("SELECT count(*) FROM pages LIMIT 1").fetchone()
+        except sqlite3.OperationalError:  # locked by another run, read-only: do without
+            self.close()
+        except (sqlite3.DatabaseError, OSError):  # not a database (any more): start afresh
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        """A corrupt file is moved aside and a new index started; if even that fails
+        (a locked or read-only cache), the run goes on without one."""
+        self.close()
+        with contextlib.suppress(OSError):
+            self.path.replace(self.path.with_name(self.path.name + ".corrupt"))
+        try:
+            self.db = sqlite3.connect(self.path, timeout=0.5)
+            self.db.execute(_SCHEMA)
+        except (sqlite3.DatabaseError, OSError):
+            self.db = None
+
+    def get(self, path: Path) -> tuple[Result | None, tuple[bytes, int, int]]:
+        """The cached result for this file if it is still the same file, and its key."""
+        key = _key(path)
+        if self.db is None or key[1] < 0:
+            return None, key
+        try:
+            row = self.db.execute(
+                "SELECT result FROM pages WHERE path = ? AND size = ? AND mtime_ns = ? "
+                "AND parser = ?",
+                (*key, parser_version()),
+            ).fetchone()
+            return (None if row is None else pickle.loads(row[0])), key
+        except sqlite3.OperationalError:
+            return None, key
+        except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError, AttributeError):
+            self._rebuild()
+            return None, key
+
+    def put(self, key: tuple[bytes, int, int], result: Result) -> None:
+        # A file changed within the last seconds could change again within the same mtime
+        # tick and keep its size: it is not cached until it has been still for a while.
+        if self.db is None or key[1] < 0 or time.time_ns() - key[2] < _SETTLED_NS:
+            return
+        self.pending.append((*key, parser_version(), pickle.dumps(result, protocol=5)))
+        if len(self.pending) >= 500:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.db is None or not self.pending:
+            return
+        try:
+            with self.db:
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)", self.pending
+                )
+        except sqlite3.DatabaseError:  # locked by another run, disk full: not our business
+            pass
+        self.pending.clear()
+
+    def close(self) -> None:
+        if self.db is not None:
+            with contextlib.suppress(sqlite3.DatabaseError):
+                self.flush()
+                self.db.close()
+            self.db = None
+
+
+def _key(path: Path) -> tuple[bytes, int, int]:
+    """(real path as bytes: a name need not be UTF-8, size, mtime in ns); size -1 when the
+    file cannot be stat'ed."""
+    real = os.fsencode(os.path.realpath(path))
+    try:
+        info = os.stat(real)
+    except OSError:
+        return real, -1, -1
+    return real, info.st_size, info.st_mtime_ns

@@ -1,0 +1,156 @@
+"""The page index: unchanged files are not read again; an edited, deleted or added file is
+noticed; a corrupt, locked or unwritable index never makes a command fail."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import precarious.corpus
+import precarious.index
+from precarious.cli import cli
+from precarious.index import Index, default_path
+from tests.conftest import SEEDS
+
+CH4, PREFACE, CH6 = "000_89d64f6c4c7f9a3b", "002_84761bd352faf2a0", "004_c3effe51be84b58d"
+LONG_AGO = time.time() - 3600
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """The seeds, with modification times an hour old (settled: the index keeps them)."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for seed in SEEDS.glob("*.txt"):
+        (folder / seed.name).write_bytes(seed.read_bytes())
+        os.utime(folder / seed.name, (LONG_AGO, LONG_AGO))
+    return folder
+
+
+@pytest.fixture
+def extracted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files actually read and parsed, in order."""
+    seen: list[str] = []
+    real = precarious.corpus.extract_source
+
+    def counting(source: object) -> object:
+        seen.append(Path(str(getattr(source, "path", ""))).stem)
+        return real(source)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(precarious.corpus, "extract_source", counting)
+    return seen
+
+
+def listed(corpus: Path, *extra: str) -> str:
+    result = CliRunner().invoke(cli, ["list", "--jsonl", *extra, str(corpus)])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_the_second_run_reads_nothing_again(corpus: Path, extracted: list[str]) -> None:
+    first = listed(corpus)
+    assert sorted(extracted) == [CH4, PREFACE, CH6]
+    assert default_path().is_file()
+    extracted.clear()
+    assert listed(corpus) == first
+    assert extracted == []
+
+
+def test_an_edited_a_deleted_and_an_added_file_are_noticed(
+    corpus: Path, extracted: list[str]
+) -> None:
+    listed(corpus)
+    extracted.clear()
+    ch6 = corpus / f"{CH6}.txt"
+    ch6.write_text(ch6.read_text(encoding="utf-8").replace("rupture", "breach"), encoding="utf-8")
+    (corpus / f"{PREFACE}.txt").unlink()
+    (corpus / "new.txt").write_bytes((SEEDS / f"{CH4}.txt").read_bytes())
+    now = listed(corpus)
+    assert sorted(extracted) == [CH6, "new"]  # the unchanged chapter 4 came from the index
+    assert now == listed(corpus, "--no-cache")  # nothing stale
+    assert "The breach of Anglo-Soviet relations" in now
+    assert PREFACE not in now
+
+
+def test_a_file_changed_just_now_is_not_kept(corpus: Path, extracted: list[str]) -> None:
+    """Its mtime could tick again with the same size: it is read every time until settled."""
+    fresh = corpus / f"{CH4}.txt"
+    os.utime(fresh, None)
+    listed(corpus)
+    extracted.clear()
+    listed(corpus)
+    assert extracted == [CH4]
+
+
+def test_new_parser_code_reads_everything_again(
+    corpus: Path, extracted: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listed(corpus)
+    extracted.clear()
+    monkeypatch.setattr(precarious.index, "parser_version", lambda: "another parser")
+    listed(corpus)
+    assert sorted(extracted) == [CH4, PREFACE, CH6]
+
+
+def test_the_same_file_from_another_folder_gets_this_runs_id(corpus: Path, tmp_path: Path) -> None:
+    listed(corpus)
+    (tmp_path / "outer").mkdir()
+    (tmp_path / "outer" / "nested").symlink_to(corpus)
+    out = CliRunner().invoke(cli, ["list", "--tsv", str(tmp_path / "outer")]).stdout
+    assert f"nested/{CH4}\t4\t" in out
+
+
+def test_no_cache_reads_everything_and_writes_no_index(corpus: Path, extracted: list[str]) -> None:
+    listed(corpus, "--no-cache")
+    listed(corpus, "--no-cache")
+    assert len(extracted) == 6
+    assert not default_path().exists()
+
+
+def test_a_corrupt_index_is_rebuilt(corpus: Path, extracted: list[str]) -> None:
+    expected = listed(corpus, "--no-cache")
+    default_path().parent.mkdir(parents=True)
+    default_path().write_bytes(b"this is not a database" * 100)
+    result = CliRunner().invoke(cli, ["list", "--jsonl", str(corpus)])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, expected, "")
+    assert default_path().with_name("index.sqlite.corrupt").is_file()
+    extracted.clear()
+    assert listed(corpus) == expected
+    assert extracted == []  # the new index works
+
+
+def test_a_locked_index_is_not_fatal(corpus: Path) -> None:
+    expected = listed(corpus, "--no-cache")
+    Index().close()  # create it
+    holder = sqlite3.connect(default_path())
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = CliRunner().invoke(cli, ["list", "--jsonl", str(corpus)])
+    finally:
+        holder.rollback()
+        holder.close()
+    assert (result.exit_code, result.stdout, result.stderr) == (0, expected, "")
+    assert not default_path().with_name("index.sqlite.corrupt").exists()  # locked, not bad
+
+
+def test_an_unusable_cache_directory_is_not_fatal(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = listed(corpus, "--no-cache")
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file"))
+    result = CliRunner().invoke(cli, ["list", "--jsonl", str(corpus)])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, expected, "")
+
+
+def test_errors_are_indexed_too_and_name_this_runs_path(corpus: Path) -> None:
+    (corpus / "empty.txt").write_bytes(b"")
+    os.utime(corpus / "empty.txt", (LONG_AGO, LONG_AGO))
+    for _ in range(2):
+        result = CliRunner().invoke(cli, ["list", "--jsonl", str(corpus)])
+        assert result.stderr == f"precarious: {corpus / 'empty.txt'}: empty file\n"
