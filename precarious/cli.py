@@ -106,15 +106,23 @@ def _sources(paths: Sequence[Path], corpus: Path | None) -> list[Path]:
     return list(paths) or [corpus or bundled_seeds()]
 
 
-def _load(paths: Sequence[Path], corpus: Path | None) -> Corpus:
+def _load(paths: Sequence[Path], corpus: Path | None, lookup: bool = False) -> Corpus:
     """Read the pages (a progress bar on a terminal when it takes a while), report every
-    bad file on stderr, stop with exit 1 if none is left."""
+    bad file on stderr, stop with exit 1 if none is left. For a lookup (one page out of
+    the corpus) the other files' problems are counted in one line, not listed."""
     from precarious.reader import shown
 
     sources = _sources(paths, corpus)
     loaded = _read(sources)
-    for problem in loaded.problems:
-        click.echo(f"precarious: {problem}", err=True)
+    if lookup and len(loaded.problems) > 1:
+        click.echo(
+            f"precarious: {len(loaded.problems)} files of the corpus could not be read as "
+            "chapter pages; 'precarious check' names them",
+            err=True,
+        )
+    else:
+        for problem in loaded.problems:
+            click.echo(f"precarious: {problem}", err=True)
     if not loaded.records:
         if len(sources) == 1 and loaded.problems and not sources[0].is_dir():
             raise click.exceptions.Exit(1)  # the one file named: its line above says why
@@ -191,7 +199,7 @@ def _pick_all(keys: Sequence[str], corpus: Path | None, book: str | None) -> lis
             record = _load([path], None).records[0]
         else:
             if records is None:
-                records = _in_book(_load([], corpus), book)
+                records = _in_book(_load([], corpus, lookup=True), book)
             try:
                 record = find(records, key)
             except PrecariousError as err:

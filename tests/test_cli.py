@@ -266,3 +266,15 @@ def test_strict_on_show_and_export_of_an_incomplete_page() -> None:
     assert result.stderr.splitlines()[-1] == (
         f"precarious: --strict: {PREFACE} is incomplete: missing-heading, missing-online-date"
     )
+
+
+def test_show_counts_the_corpus_files_it_could_not_read_in_one_line(bad_corpus: Path) -> None:
+    result = run("show", "4", "--corpus", str(bad_corpus), "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["number"] == 4
+    problems = len(run("list", str(bad_corpus)).stderr.splitlines())
+    assert problems > 1
+    assert result.stderr == (
+        f"precarious: {problems} files of the corpus could not be read as chapter pages; "
+        "'precarious check' names them\n"
+    )
