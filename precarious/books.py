@@ -103,11 +103,20 @@ def arrange(records: Sequence[Record]) -> Shelf:
             ((g, first),) = found.items()
             join(g, i, "contents", first)
     lists = {g: _book_contents([records[i] for i in m]) for g, m in groups.items()}
+    # (number, title words) of every entry → the books whose contents hold it, in order:
+    # one lookup per page instead of a scan of every book (quadratic on a large corpus).
+    books_of: dict[tuple[int | None, tuple[str, ...]], list[tuple[str, int | None]]] = {}
+    for g, (entries, _) in lists.items():
+        for e in entries:
+            holders = books_of.setdefault((e.number, tuple(words(e.title))), [])
+            if not holders or holders[-1] != g:
+                holders.append(g)
     for i in untitled:  # … or a chapter heading that is in one known book's contents
         if i in joined:
             continue
         r = records[i]
-        hits = [g for g, (entries, _) in lists.items() if _names_entry(r, entries)]
+        title = tuple(words(r.title))
+        hits = books_of.get((r.number, title), []) if title else []
         if len(hits) == 1:
             join(hits[0], i, "chapter title", lists[hits[0]][1])
         else:
@@ -218,14 +227,6 @@ def _begins(entry: Entry, title: str | None) -> bool:
     """The entry's title starts with these words ("Introduction: Striving …")."""
     head = words(title)
     return bool(head) and words(entry.title)[: len(head)] == head
-
-
-def _names_entry(record: Record, contents: Sequence[Entry]) -> bool:
-    """The page's heading, number and title, is word for word an entry of the list."""
-    title = words(record.title)
-    return bool(title) and any(
-        e.number == record.number and words(e.title) == title for e in contents
-    )
 
 
 def _entry_of(record: Record, contents: Sequence[Entry]) -> list[int]:
