@@ -59,38 +59,38 @@ strict_option = click.option(
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
-    """A callback keeping an option's value for _read, out of the commands' signatures."""
+def _reading_option(*decls: str, key: str, **attrs: Any) -> Callable[[F], F]:
+    """An option of how pages are read: kept in the context for _read, out of the commands'
+    signatures."""
 
     def keep(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
-        ctx.meta[f"precarious.{name}"] = value
+        ctx.meta[f"precarious.{key}"] = value
 
-    return keep
+    return click.option(*decls, expose_value=False, callback=keep, **attrs)
 
 
 def reading_options(f: F) -> F:
     """--jobs and --no-cache: how the pages are read, the same for every command."""
-    f = click.option(
+    no_cache = _reading_option(
         "--no-cache",
+        key="no_cache",
         is_flag=True,
-        expose_value=False,
-        callback=_remember("no_cache"),
         envvar="PRECARIOUS_NO_CACHE",
         help="Read every page again instead of taking unchanged ones from the index in the "
         "user cache directory ($XDG_CACHE_HOME/precarious).",
-    )(f)
-    return click.option(
+    )
+    jobs = _reading_option(
         "-j",
         "--jobs",
+        key="jobs",
         type=click.IntRange(min=1),
         default=1,
         show_default=True,
-        expose_value=False,
-        callback=_remember("jobs"),
         envvar="PRECARIOUS_JOBS",
         help="Read the pages with this many processes (env PRECARIOUS_JOBS). The output is "
         "the same, in the same order, with any number.",
-    )(f)
+    )
+    return jobs(no_cache(f))
 
 
 def _fail(message: str) -> NoReturn:
