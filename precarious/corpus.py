@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from precarious.books import CorpusBook, arrange
-
-if TYPE_CHECKING:
-    from precarious.index import Index
 from precarious.errors import NotAChapter, PrecariousError, UnreadableFile
 from precarious.reader import Source, page_paths, read_page, shown
 from precarious.records import Record, extract_page
+
+if TYPE_CHECKING:
+    from precarious.index import Index
 
 
 @dataclass(frozen=True, slots=True)
