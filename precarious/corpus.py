@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from precarious.books import CorpusBook, arrange
 from precarious.errors import NotAChapter, PrecariousError, UnreadableFile
 from precarious.reader import Source, page_paths, read_page, shown
-from precarious.records import Record, extract_page
+from precarious.records import Entry, Record, extract_page
 
 if TYPE_CHECKING:
     from precarious.index import Index
@@ -57,11 +57,17 @@ def extract_all(
     records: list[Record] = []
     problems: list[PrecariousError] = []
     results = _results(found, jobs) if index is None else _indexed(found, jobs, index)
+    # The pages of a book print the same contents list: keep one copy of it (a third of
+    # what a record holds), however many pages arrive from workers or the index.
+    lists: dict[tuple[Entry, ...], tuple[Entry, ...]] = {}
     for done, result in enumerate(results, 1):
         if isinstance(result, PrecariousError):
             problems.append(result)
         else:
-            records.append(result)
+            shared = lists.setdefault(result.contents, result.contents)
+            records.append(
+                result if shared is result.contents else replace(result, contents=shared)
+            )
         if progress is not None:
             progress(done, len(found))
     shelf = arrange(records)
