@@ -17,7 +17,7 @@ from precarious.reader import Source, page_paths, read_page, shown
 from precarious.records import Entry, Record, extract_page
 
 if TYPE_CHECKING:
-    from precarious.index import Index
+    from precarious.index import Index, Key
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +90,12 @@ def _indexed(
 ) -> Iterator[Record | PrecariousError]:
     """_results, taking what the index holds for unchanged files and storing the rest."""
     cached: dict[int, Record | PrecariousError] = {}
-    keys: dict[int, tuple[bytes, int, int]] = {}
+    keys: dict[int, Key] = {}
     for i, source in enumerate(found):
         if isinstance(source, Source):
-            hit, keys[i] = index.get(source.path)
+            hit, key = index.get(source)
+            if key is not None:
+                keys[i] = key
             if hit is not None:
                 cached[i] = _relabel(hit, source)
     misses = [s for i, s in enumerate(found) if i not in cached]

@@ -1,9 +1,10 @@
 """An index of extracted pages in an SQLite file under the user's cache directory, so that a
 large corpus is not read and parsed again for every command.
 
-Each entry is keyed by the file's real path, size and modification time and by the parser
-version (a hash of the code that turns a file into a record): a file that changed, or code
-that changed, is read again, and a file that is gone is never asked for. The index only
+Each entry is keyed by the file's identity (device and inode: the same file however it is
+reached), size and modification time and by the parser version (a hash of the code that
+turns a file into a record): a file that changed or was replaced, or code that changed, is
+read again, and a file that is gone is never asked for. The index only
 ever holds what a file gave on its own (a record before its book is worked out, or the
 error), so nothing stale can reach the output. A corrupt, locked or unwritable index is
 set aside and the run goes on without it: it never makes a command fail.
@@ -22,15 +23,17 @@ from functools import cache
 from pathlib import Path
 
 from precarious.errors import PrecariousError
+from precarious.reader import Source
 from precarious.records import Record
 
 Result = Record | PrecariousError
+Key = tuple[str, int, int]  # ("device:inode", size, mtime in ns)
 _SETTLED_NS = 2_000_000_000
 # The modules whose code decides what a file's record is.
 _PARSER = ("reader.py", "blocks.py", "normalize.py", "records.py", "errors.py")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
-    path BLOB PRIMARY KEY,
+    file TEXT PRIMARY KEY,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     parser TEXT NOT NULL,
@@ -62,7 +65,7 @@ class Index:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_path()
         self.db: sqlite3.Connection | None = None
-        self.pending: list[tuple[bytes, int, int, str, bytes]] = []
+        self.pending: list[tuple[str, int, int, str, bytes]] = []
         self._open()
 
     def _open(self) -> None:
@@ -88,14 +91,14 @@ class Index:
         except (sqlite3.DatabaseError, OSError):
             self.db = None
 
-    def get(self, path: Path) -> tuple[Result | None, tuple[bytes, int, int]]:
+    def get(self, source: Source) -> tuple[Result | None, Key | None]:
         """The cached result for this file if it is still the same file, and its key."""
-        key = _key(path)
-        if self.db is None or key[1] < 0:
+        key = _key(source)
+        if self.db is None or key is None:
             return None, key
         try:
             row = self.db.execute(
-                "SELECT result FROM pages WHERE path = ? AND size = ? AND mtime_ns = ? "
+                "SELECT result FROM pages WHERE file = ? AND size = ? AND mtime_ns = ? "
                 "AND parser = ?",
                 (*key, parser_version()),
             ).fetchone()
@@ -106,10 +109,10 @@ class Index:
             self._rebuild()
             return None, key
 
-    def put(self, key: tuple[bytes, int, int], result: Result) -> None:
+    def put(self, key: Key, result: Result) -> None:
         # A file changed within the last seconds could change again within the same mtime
         # tick and keep its size: it is not cached until it has been still for a while.
-        if self.db is None or key[1] < 0 or time.time_ns() - key[2] < _SETTLED_NS:
+        if self.db is None or time.time_ns() - key[2] < _SETTLED_NS:
             return
         self.pending.append((*key, parser_version(), pickle.dumps(result, protocol=5)))
         if len(self.pending) >= 500:
@@ -135,12 +138,15 @@ class Index:
             self.db = None
 
 
-def _key(path: Path) -> tuple[bytes, int, int]:
-    """(real path as bytes: a name need not be UTF-8, size, mtime in ns); size -1 when the
-    file cannot be stat'ed."""
-    real = os.fsencode(os.path.realpath(path))
-    try:
-        info = os.stat(real)
-    except OSError:
-        return real, -1, -1
-    return real, info.st_size, info.st_mtime_ns
+def _key(source: Source) -> Key | None:
+    """("device:inode", size, mtime in ns), from the walk's stat when it made one; None when
+    the file cannot be stat'ed."""
+    if source.stat is None:
+        try:
+            info = os.stat(source.path)
+        except OSError:
+            return None
+        dev, ino, size, mtime = info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
+    else:
+        dev, ino, size, mtime = source.stat
+    return f"{dev}:{ino}", size, mtime

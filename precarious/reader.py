@@ -162,10 +162,12 @@ def _reason(err: OSError) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A file to read and the id its record will have."""
+    """A file to read, the id its record will have, and what identifies the file's content
+    for the index: (device, inode, size, mtime in ns) as the walk found it."""
 
     path: Path
     id: str
+    stat: tuple[int, int, int, int] | None = None
 
 
 def page_paths(paths: Iterable[Path | str]) -> Iterator[Source | PrecariousError]:
@@ -174,17 +176,15 @@ def page_paths(paths: Iterable[Path | str]) -> Iterator[Source | PrecariousError
 
     The id is the path below the folder given, without ".txt" ("bookA/004_c3ef"), or the
     file stem for a file named directly; when that id is taken, the path as given."""
-    seen: set[str] = set()
+    seen: set[tuple[int, int]] = set()  # (device, inode): the same file however reached
     ids: set[str] = set()
     for path in paths:
         p = Path(path)
+        items: Iterable[tuple[Path, str, os.stat_result] | PrecariousError]
         if p.is_dir():
-            found = list(_walk(p))
-            if not found:
-                yield UnreadableFile(shown(path), "folder has no .txt files")
-            items: Iterable[tuple[Path, str] | PrecariousError] = found
+            items = list(_walk(p)) or [UnreadableFile(shown(path), "folder has no .txt files")]
         elif p.is_file():
-            items = [(p, shown(p.stem))]
+            items = [(p, shown(p.stem), p.stat())]
         elif p.exists():
             items = [UnreadableFile(shown(path), "not a regular file")]
         else:
@@ -193,37 +193,50 @@ def page_paths(paths: Iterable[Path | str]) -> Iterator[Source | PrecariousError
             if isinstance(item, PrecariousError):
                 yield item
                 continue
-            file, name = item
-            real = os.path.realpath(file)
-            if real in seen:
+            file, name, info = item
+            if (info.st_dev, info.st_ino) in seen:
                 continue
-            seen.add(real)
+            seen.add((info.st_dev, info.st_ino))
             if name in ids:
                 name = shown(file.with_suffix("").as_posix())
             ids.add(name)
-            yield Source(file, name)
+            yield Source(file, name, (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns))
 
 
-def _walk(top: Path) -> Iterator[tuple[Path, str] | PrecariousError]:
-    """(file, id) for every .txt file below `top`, sorted folder by folder; hidden files and
-    folders are skipped, and a folder reached again through a symlink is reported."""
+def _walk(top: Path) -> Iterator[tuple[Path, str, os.stat_result] | PrecariousError]:
+    """(file, id, its stat) for every .txt file below `top`, folder by folder in name order,
+    a folder's files before its subfolders; hidden files and folders are skipped, and a
+    folder that cannot be listed or is reached again through a symlink is reported. One
+    stat per file: the folder listing says which entries are files."""
     visited = {os.path.realpath(top)}
-    for folder, dirs, files in os.walk(top, followlinks=True):
-        here = Path(folder)
-        keep = []
-        for d in sorted(x for x in dirs if not x.startswith(".")):
-            real = os.path.realpath(here / d)
-            if real in visited:
-                yield UnreadableFile(shown(here / d), "folder already read (a symlink loop?)")
-            else:
-                visited.add(real)
-                keep.append(d)
-        dirs[:] = keep
-        for f in sorted(files):
-            file = here / f
-            if f.startswith(".") or file.suffix.casefold() != ".txt":
+    pending = [(os.fspath(top), "")]  # (folder, its path below top)
+    while pending:
+        folder, below = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as err:
+            yield UnreadableFile(shown(folder), _reason(err))
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            if not file.is_file():
-                yield UnreadableFile(shown(file), "not a regular file")
-                continue
-            yield file, shown(file.relative_to(top).with_suffix("").as_posix())
+            if entry.is_dir():
+                real = os.path.realpath(entry.path)
+                if real in visited:
+                    yield UnreadableFile(shown(entry.path), "folder already read (a symlink loop?)")
+                else:
+                    visited.add(real)
+                    subfolders.append((entry.path, f"{below}{entry.name}/"))
+            elif entry.name.casefold().endswith(".txt"):
+                if not entry.is_file():
+                    yield UnreadableFile(shown(entry.path), "not a regular file")
+                    continue
+                try:
+                    info = entry.stat()
+                except OSError as err:  # gone since the listing
+                    yield UnreadableFile(shown(entry.path), _reason(err))
+                    continue
+                yield Path(entry.path), shown(below + entry.name[:-4]), info
+        pending.extend(reversed(subfolders))  # depth first, in name order

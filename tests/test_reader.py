@@ -82,7 +82,11 @@ def test_page_paths(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     got = list(page_paths([tmp_path, empty, tmp_path / "nope.txt"]))
-    assert got[:2] == [Source(tmp_path / "a.txt", "a"), Source(tmp_path / "b.txt", "b")]
+    assert len(got) == 4
+    assert [(s.path, s.id) for s in got[:2] if isinstance(s, Source)] == [
+        (tmp_path / "a.txt", "a"),
+        (tmp_path / "b.txt", "b"),
+    ]
     assert [str(e) for e in got[2:]] == [
         f"{empty}: folder has no .txt files",
         f"{tmp_path / 'nope.txt'}: no such file or folder",
@@ -106,10 +110,12 @@ def test_page_paths_keeps_ids_unique_and_reads_a_file_once(
         Path(name).parent.mkdir(exist_ok=True)
         Path(name).write_text("x")
     (tmp_path / "a" / "link.txt").symlink_to(tmp_path / "b" / "p.txt")
-    got = list(page_paths(["a", "b", "a/p.txt"]))
-    assert got == [Source(Path("a/link.txt"), "link"), Source(Path("a/p.txt"), "p")]
-    got = list(page_paths(["b", Path("a")]))
-    assert got == [Source(Path("b/p.txt"), "p"), Source(Path("a/p.txt"), "a/p")]
+
+    def found(*paths: str | Path) -> list[tuple[Path, str]]:
+        return [(s.path, s.id) for s in page_paths(paths) if isinstance(s, Source)]
+
+    assert found("a", "b", "a/p.txt") == [(Path("a/link.txt"), "link"), (Path("a/p.txt"), "p")]
+    assert found("b", Path("a")) == [(Path("b/p.txt"), "p"), (Path("a/p.txt"), "a/p")]
 
 
 def test_page_paths_reports_loops_and_odd_files(tmp_path: Path) -> None:
@@ -145,3 +151,29 @@ def test_normalize_folds_every_odd_space_and_drops_invisibles(line: str) -> None
         r"[\p{Zs}\p{Cc}\p{Zl}\p{Zp}]+", " ", regex.sub(r"[\u00ad\u200b\u2060\ufeff]", "", line)
     )
     assert normalize(line) == expected.strip(" ")
+
+
+def test_page_paths_reports_a_folder_it_cannot_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "ok.txt").write_text("x")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "p.txt").write_text("x")
+    real = os.scandir
+
+    def refuse(path: str) -> object:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr("precarious.reader.os.scandir", refuse)
+    got = [str(x) if isinstance(x, PrecariousError) else x.id for x in page_paths([tmp_path])]
+    assert got == ["ok", f"{tmp_path / 'locked'}: permission denied"]
+
+
+def test_the_walk_notes_what_identifies_each_file(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("hello")
+    (source,) = page_paths([tmp_path])
+    assert isinstance(source, Source)
+    info = (tmp_path / "a.txt").stat()
+    assert source.stat == (info.st_dev, info.st_ino, 5, info.st_mtime_ns)
