@@ -118,7 +118,8 @@ def _relabel(result: Record | PrecariousError, source: Source) -> Record | Preca
     from another folder)."""
     where = shown(source.path)
     if isinstance(result, Record):
-        return replace(result, id=source.id, source=where)
+        same = (result.id, result.source) == (source.id, where)
+        return result if same else replace(result, id=source.id, source=where)
     if isinstance(result, UnreadableFile | NotAChapter):
         return type(result)(where, result.reason)
     return result
