@@ -199,7 +199,7 @@ def print_table(rows: list[Row]) -> None:
             r.what,
             r.value,
             r.floor,
-            "" if r.ratio is None else f"{r.ratio:.2f}×",
+            "" if r.ratio is None else f"{r.ratio:.3f}×" if r.ratio < 1 else f"{r.ratio:.2f}×",
             r.target,
             "" if r.met is None else ("yes" if r.met else "NO"),
         )
