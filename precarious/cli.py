@@ -605,7 +605,7 @@ def schema() -> None:
 
 
 EXPORT_EXTENSIONS = {".json": "csl-json", ".bib": "bibtex", ".ris": "ris"}
-EXPORT_FORMATS = ("csl-json", "bibtex", "ris")
+EXPORT_FORMATS = tuple(dict.fromkeys(EXPORT_EXTENSIONS.values()))
 
 
 @cli.command()

@@ -55,3 +55,12 @@ def sh(command: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProc
         timeout=120,
         check=False,
     )
+
+
+def copies(folder: Path, pages: int) -> Path:
+    """A corpus of `pages` copies of one seed page: big enough for runs that take a while."""
+    folder.mkdir()
+    page = (SEEDS / "004_c3effe51be84b58d.txt").read_bytes()
+    for i in range(pages):
+        (folder / f"{i:05d}.txt").write_bytes(page)
+    return folder

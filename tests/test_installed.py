@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from precarious import __version__
-from tests.conftest import BIN, ROOT, SEEDS, sh
+from tests.conftest import BIN, ROOT, SEEDS, copies, sh
 
 JQ = shutil.which("jq")
 
@@ -94,11 +94,7 @@ def test_python_dash_m(tmp_path: Path, cli_env: dict[str, str]) -> None:
 
 
 def test_head_ends_quietly(tmp_path: Path, cli_env: dict[str, str]) -> None:
-    corpus = tmp_path / "big"
-    corpus.mkdir()
-    page = (SEEDS / "004_c3effe51be84b58d.txt").read_bytes()
-    for i in range(400):
-        (corpus / f"{i:04d}.txt").write_bytes(page)
+    corpus = copies(tmp_path / "big", 400)
     result = sh(f"precarious list --jsonl --corpus {corpus} | head -1", cli_env, tmp_path)
     assert result.stdout.count("\n") == 1
     assert result.stderr == ""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS, sh
+from tests.conftest import copies, sh
 
 DEV_FULL = Path("/dev/full")
 needs_dev_full = pytest.mark.skipif(not DEV_FULL.exists(), reason="no /dev/full here")
@@ -41,19 +41,11 @@ def test_a_full_disk_is_one_line_and_exit_1(
     )
 
 
-def big_corpus(folder: Path, pages: int = 3000) -> Path:
-    folder.mkdir()
-    page = (SEEDS / "004_c3effe51be84b58d.txt").read_bytes()
-    for i in range(pages):
-        (folder / f"{i:05d}.txt").write_bytes(page)
-    return folder
-
-
 @pytest.mark.parametrize("command", ["list", "export"])
 def test_ctrl_c_exits_130_and_leaves_no_output_file(
     command: str, tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
-    corpus = big_corpus(tmp_path / "big")
+    corpus = copies(tmp_path / "big", 3000)
     out = tmp_path / ("out.jsonl" if command == "list" else "out.bib")
     (tmp_path / "before").write_text("")
     process = subprocess.Popen(
@@ -77,6 +69,6 @@ def test_ctrl_c_exits_130_and_leaves_no_output_file(
 def test_head_ends_quietly_with_a_large_json_document(
     tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
-    corpus = big_corpus(tmp_path / "big", pages=300)
+    corpus = copies(tmp_path / "big", 300)
     result = sh(f"precarious list --json --corpus {corpus} | head -1", cli_env, tmp_path)
     assert (result.stdout, result.stderr) == ("[\n", "")

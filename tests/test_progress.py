@@ -7,15 +7,7 @@ import pty
 import subprocess
 from pathlib import Path
 
-from tests.conftest import SEEDS
-
-
-def corpus(folder: Path, pages: int) -> Path:
-    folder.mkdir()
-    page = (SEEDS / "004_c3effe51be84b58d.txt").read_bytes()
-    for i in range(pages):
-        (folder / f"{i:05d}.txt").write_bytes(page)
-    return folder
+from tests.conftest import SEEDS, copies
 
 
 def run_with_terminal_stderr(args: list[str], env: dict[str, str]) -> tuple[int, str]:
@@ -38,7 +30,7 @@ def run_with_terminal_stderr(args: list[str], env: dict[str, str]) -> tuple[int,
 
 
 def test_a_long_run_shows_a_bar_on_a_terminal(tmp_path: Path, cli_env: dict[str, str]) -> None:
-    folder = corpus(tmp_path / "big", 3000)  # about three seconds
+    folder = copies(tmp_path / "big", 3000)  # about three seconds
     code, shown = run_with_terminal_stderr(
         ["precarious", "list", "--jsonl", "--no-cache", str(folder)], {**cli_env, "COLUMNS": "100"}
     )
@@ -54,7 +46,7 @@ def test_a_short_run_shows_nothing(tmp_path: Path, cli_env: dict[str, str]) -> N
 def test_nothing_extra_when_stderr_is_not_a_terminal(
     tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
-    folder = corpus(tmp_path / "big", 3000)
+    folder = copies(tmp_path / "big", 3000)
     done = subprocess.run(
         ["precarious", "list", "--jsonl", "--no-cache", str(folder)],
         capture_output=True,
