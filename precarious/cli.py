@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -226,6 +225,8 @@ def _count(n: int, noun: str) -> str:
 
 
 def _width() -> int:
+    import shutil  # only tables need it; imported here to keep start-up short
+
     return shutil.get_terminal_size().columns
 
 

@@ -3,10 +3,8 @@ the evidence one page lends another."""
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -131,6 +129,10 @@ def _results(
     if jobs <= 1 or len(found) < 2 * jobs:
         yield from map(extract_source, found)
         return
+    # Imported here: a process pool costs start-up time that one process never needs.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
         # Chunks big enough to keep pickling cheap, small enough to spread the work.

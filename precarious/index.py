@@ -13,12 +13,12 @@ set aside and the run goes on without it: it never makes a command fail.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 import sqlite3
 import sys
 import time
+import zlib
 from functools import cache
 from pathlib import Path
 
@@ -50,12 +50,14 @@ def default_path() -> Path:
 
 @cache
 def parser_version() -> str:
-    """A hash of the parsing code and the Python version: any change re-reads every file."""
-    digest = hashlib.sha256(sys.version.encode())
+    """A checksum of the parsing code and the Python version: any change re-reads every
+    file. (CRC-32, not a cryptographic hash: it only has to tell versions apart, and
+    importing hashlib would cost more start-up time than the whole check.)"""
+    crc = zlib.crc32(sys.version.encode())
     here = Path(__file__).parent
     for name in _PARSER:
-        digest.update((here / name).read_bytes())
-    return digest.hexdigest()[:16]
+        crc = zlib.crc32((here / name).read_bytes(), crc)
+    return f"{crc:08x}"
 
 
 class Index:
@@ -73,7 +75,7 @@ class Index:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=0.5)
             self.db.execute(_SCHEMA)
-            self.db.execute("SELECT count(*) FROM pages LIMIT 1").fetchone()
+            self.db.execute("SELECT 1 FROM pages LIMIT 1").fetchone()  # not a database?
         except sqlite3.OperationalError:  # locked by another run, read-only: do without
             self.close()
         except (sqlite3.DatabaseError, OSError):  # not a database (any more): start afresh
