@@ -61,6 +61,34 @@ def contents_key(contents: Sequence[Entry]) -> tuple[tuple[int | None, str], ...
     return tuple((e.number, words_key(e.title)) for e in contents)
 
 
+def evidence(record: Record) -> Record:
+    """The part of a record that `arrange` reads (its heading, pages, book and contents),
+    so that a large corpus can be arranged without holding every summary; `refiled` puts
+    the decision back on the full record."""
+    return replace(
+        record,
+        source="",
+        type=None,
+        part=None,
+        authors=(),
+        summary_heading=None,
+        summary=(),
+        published_online=None,
+        captured_at=None,
+        doi=None,
+        warnings=(),
+    )
+
+
+def refiled(record: Record, filed: Record) -> Record:
+    """The full record with what `arrange` decided for its evidence: its book (id, how it
+    joined, a title split learnt from another page) and its placement."""
+    warnings = record.warnings
+    if filed.book.split_method == "corpus":  # the guesses _split_from drops
+        warnings = tuple(w for w in warnings if w.code not in _SPLIT_GUESSES)
+    return replace(record, book=filed.book, placement=filed.placement, warnings=warnings)
+
+
 def arrange(records: Sequence[Record]) -> Shelf:
     """Group records into books and place each page in its book's contents list."""
     groups: dict[tuple[str, int | None], list[int]] = {}

@@ -105,14 +105,17 @@ def _sources(paths: Sequence[Path], corpus: Path | None) -> list[Path]:
     return list(paths) or [corpus or bundled_seeds()]
 
 
-def _load(paths: Sequence[Path], corpus: Path | None, lookup: bool = False) -> Corpus:
+def _load(
+    paths: Sequence[Path], corpus: Path | None, lookup: bool = False, spool: bool = False
+) -> Corpus:
     """Read the pages (a progress bar on a terminal when it takes a while), report every
     bad file on stderr, stop with exit 1 if none is left. For a lookup (one page out of
-    the corpus) the other files' problems are counted in one line, not listed."""
+    the corpus) the other files' problems are counted in one line, not listed. `spool`
+    is for output that goes through the records once (see extract_all)."""
     from precarious.reader import shown
 
     sources = _sources(paths, corpus)
-    loaded = _read(sources)
+    loaded = _read(sources, spool)
     if lookup and len(loaded.problems) > 1:
         click.echo(
             f"precarious: {len(loaded.problems)} files of the corpus could not be read as "
@@ -129,7 +132,7 @@ def _load(paths: Sequence[Path], corpus: Path | None, lookup: bool = False) -> C
     return loaded
 
 
-def _read(sources: Sequence[Path]) -> Corpus:
+def _read(sources: Sequence[Path], spool: bool = False) -> Corpus:
     """extract_all, as --jobs and --no-cache say, with a progress bar on stderr when it is a
     terminal and the run takes more than about a second; nothing extra otherwise."""
     from precarious.corpus import extract_all
@@ -141,7 +144,7 @@ def _read(sources: Sequence[Path]) -> Corpus:
     index = None if meta.get("precarious.no_cache") else Index()
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
-        return extract_all(sources, jobs, bar.update if bar else None, index)
+        return extract_all(sources, jobs, bar.update if bar else None, index, spool)
     finally:
         if bar is not None:
             bar.close()
@@ -188,7 +191,7 @@ def _pick_all(keys: Sequence[str], corpus: Path | None, book: str | None) -> lis
     from precarious.lookup import find
     from precarious.reader import shown
 
-    records: tuple[Record, ...] | None = None
+    records: Sequence[Record] | None = None
     chosen: dict[str, Record] = {}
     for key in keys:
         path = Path(key)
@@ -338,16 +341,18 @@ def _emit(
 TABLE_EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".tsv": "tsv", ".csv": "csv"}
 
 
-def _in_book(loaded: Corpus, book: str | None) -> tuple[Record, ...]:
-    """The records of the book --book names, or all of them."""
+def _in_book(loaded: Corpus, book: str | None) -> Sequence[Record]:
+    """The records of the book --book names, or all of them. (Taken from the records, not
+    the book: a spooled corpus's books hold only the evidence they were grouped by.)"""
     from precarious.lookup import find_book
 
     if book is None:
         return loaded.records
     try:
-        return find_book(loaded.books, book).records
+        chosen = find_book(loaded.books, book).id
     except PrecariousError as err:
         _fail(str(err))
+    return [r for r in loaded.records if r.book.id == chosen]
 
 
 @cli.command("list")
@@ -382,7 +387,7 @@ def list_command(
     """
     from precarious import render
 
-    loaded = _load(paths, corpus)
+    loaded = _load(paths, corpus, spool=True)
     records = _in_book(loaded, book)
     _emit(
         fmt,

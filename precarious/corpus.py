@@ -3,16 +3,19 @@ the evidence one page lends another."""
 
 from __future__ import annotations
 
+import pickle
 import sys
-from collections.abc import Callable, Iterable, Iterator
+import tempfile
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO, overload
 
-from precarious.books import CorpusBook, arrange
+from precarious.books import CorpusBook, arrange, evidence, refiled
 from precarious.errors import NotAChapter, PrecariousError, UnreadableFile
 from precarious.reader import Source, page_paths, read_page, shown
-from precarious.records import Entry, Record, extract_page
+from precarious.records import Book, Entry, Record, extract_page
 
 if TYPE_CHECKING:
     from precarious.index import Index, Key
@@ -23,7 +26,7 @@ class Corpus:
     """The records of the pages that were read (book and placement filled in), what went
     wrong with the other files, and the books the records were grouped into."""
 
-    records: tuple[Record, ...]
+    records: Sequence[Record]  # a tuple, or Spooled: read back one at a time
     problems: tuple[PrecariousError, ...]
     books: tuple[CorpusBook, ...] = ()
     loose: tuple[tuple[str, str], ...] = ()  # (record id, why it belongs to no book)
@@ -44,32 +47,100 @@ def extract_all(
     jobs: int = 1,
     progress: Progress | None = None,
     index: Index | None = None,
+    spool: bool = False,
 ) -> Corpus:
     """Read files and folders of pages; a bad file is reported and the rest go on.
 
     With jobs > 1 the pages are read and extracted by that many worker processes; the
     records come back in the same order, so the result is the same with any number of
     jobs. With an index, a file that has not changed since it was last read is not read
-    again. `progress` is called as files are done."""
+    again. `progress` is called as files are done.
+
+    With `spool`, for output that goes through the records once (and in flat memory on a
+    large corpus): each record is written to an anonymous temporary file as it is made,
+    only its evidence (books.evidence) is kept for grouping, and `records` reads them back
+    one at a time. The books then hold that evidence, not full records."""
     found = list(page_paths(paths))
-    records: list[Record] = []
+    kept: list[Record] = []
     problems: list[PrecariousError] = []
     results = _results(found, jobs) if index is None else _indexed(found, jobs, index)
-    # The pages of a book print the same contents list: keep one copy of it (a third of
-    # what a record holds), however many pages arrive from workers or the index.
-    lists: dict[tuple[Entry, ...], tuple[Entry, ...]] = {}
+    shared = _Shared()
+    spooled = _Spool() if spool else None
     for done, result in enumerate(results, 1):
         if isinstance(result, PrecariousError):
             problems.append(result)
+        elif spooled is not None:
+            spooled.write(result)
+            kept.append(shared(evidence(result)))
         else:
-            shared = lists.setdefault(result.contents, result.contents)
-            records.append(
-                result if shared is result.contents else replace(result, contents=shared)
-            )
+            kept.append(shared(result))
         if progress is not None:
             progress(done, len(found))
-    shelf = arrange(records)
-    return Corpus(shelf.records, tuple(problems), shelf.books, shelf.loose)
+    del found, results  # the file list: no longer needed while the books are worked out
+    shelf = arrange(kept)
+    records = shelf.records if spooled is None else spooled.records(shelf.records)
+    return Corpus(records, tuple(problems), shelf.books, shelf.loose)
+
+
+class _Shared:
+    """Keeps one copy of each contents list and book (the pages of a book print the same
+    ones: a third of what a record holds), however many pages arrive from workers or the
+    index."""
+
+    def __init__(self) -> None:
+        self.lists: dict[tuple[Entry, ...], tuple[Entry, ...]] = {}
+        self.books: dict[Book, Book] = {}
+
+    def __call__(self, record: Record) -> Record:
+        contents = self.lists.setdefault(record.contents, record.contents)
+        book = self.books.setdefault(record.book, record.book)
+        if contents is record.contents and book is record.book:
+            return record
+        return replace(record, contents=contents, book=book)
+
+
+class _Spool:
+    """Records pickled one after another into an anonymous temporary file (gone when it
+    is closed or the process ends, however it ends)."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 (open as long as the corpus)
+        self.offsets = array("q")
+
+    def write(self, record: Record) -> None:
+        self.offsets.append(self.file.tell())
+        pickle.dump(record, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def records(self, filed: Sequence[Record]) -> Spooled:
+        self.file.flush()
+        return Spooled(self.file, self.offsets, tuple(filed))
+
+
+class Spooled(Sequence[Record]):
+    """The corpus's records, read back from the spool as they are asked for, each with
+    what arrange decided for it (books.refiled)."""
+
+    def __init__(self, file: BinaryIO, offsets: array[int], filed: tuple[Record, ...]) -> None:
+        self.file, self.offsets, self.filed = file, offsets, filed
+
+    def __len__(self) -> int:
+        return len(self.filed)
+
+    @overload
+    def __getitem__(self, i: int) -> Record: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Record]: ...
+    def __getitem__(self, i: int | slice) -> Record | Sequence[Record]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        self.file.seek(self.offsets[i])
+        return refiled(pickle.load(self.file), self.filed[i])
+
+    def __iter__(self) -> Iterator[Record]:
+        # Each by its offset: a seek within the file's buffer costs no system call, and a
+        # lookup in the middle of an iteration cannot lose its place.
+        for i in range(len(self.filed)):
+            yield self[i]
 
 
 def extract_source(source: Source | PrecariousError) -> Record | PrecariousError:
@@ -80,7 +151,9 @@ def extract_source(source: Source | PrecariousError) -> Record | PrecariousError
     try:
         return extract_page(read_page(source.path, source.id))
     except PrecariousError as err:
-        return err
+        # Without its traceback: the frames it names would keep alive every file of the
+        # walk (and whatever else they hold) for as long as the problem is reported.
+        return err.with_traceback(None)
 
 
 def _indexed(

@@ -1,0 +1,99 @@
+"""The spooled corpus (`list` on a large corpus): grouping by each record's evidence and
+reading the records back gives exactly what grouping the full records gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from precarious.books import arrange, evidence, refiled
+from precarious.corpus import Corpus, Spooled, extract_all, extract_source
+from precarious.reader import page_paths
+from precarious.records import Record, extract
+from tests.conftest import FIXTURES, SEEDS
+from tests.pagemaker import page
+
+# A page whose book title is glued to its subtitle, and one printing the split: the glued
+# page learns the split from the other (and loses its title-split warnings).
+GLUED = page(book="Alpha BookA Study of Things")
+SPLIT = (
+    "2 - Two\nPublished online by Cambridge University Press: 01 June 2011\n\nSummary\n\n"
+    "A paragraph.\n\nType\nChapter\nInformation\nAlpha Book\nA Study of Things\n"
+    ", pp. 21 - 40\nPublisher: Cambridge University Press\nPrint publication year: 2000\n"
+)
+PAGES = [
+    r
+    for r in map(extract_source, page_paths([FIXTURES / "corpus", SEEDS]))
+    if isinstance(r, Record)
+] + [extract(GLUED, name="glued"), extract(SPLIT, name="split")]
+
+
+def dicts(records: object) -> list[dict[str, object]]:
+    return [r.to_dict() for r in records]  # type: ignore[attr-defined]
+
+
+def assert_same(spooled: Corpus, full: Corpus) -> None:
+    assert isinstance(spooled.records, Spooled)
+    assert dicts(spooled.records) == dicts(full.records)
+    assert spooled.loose == full.loose
+    assert [(b.id, b.title, b.contents) for b in spooled.books] == [
+        (b.id, b.title, b.contents) for b in full.books
+    ]
+    assert [[r.id for r in b.records] for b in spooled.books] == [
+        [r.id for r in b.records] for b in full.books
+    ]
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PAGES), unique_by=lambda r: r.id, min_size=1))
+def test_arranging_the_evidence_decides_what_arranging_the_records_does(
+    records: list[Record],
+) -> None:
+    full = arrange(records)
+    filed = arrange([evidence(r) for r in records])
+    back = [refiled(r, f) for r, f in zip(records, filed.records, strict=True)]
+    assert dicts(back) == dicts(full.records)
+    assert filed.loose == full.loose
+
+
+def test_the_fixture_corpus_and_the_seeds(tmp_path: Path) -> None:
+    for folder in (FIXTURES / "corpus", SEEDS):
+        assert_same(extract_all([folder], spool=True), extract_all([folder]))
+
+
+def test_a_split_learnt_from_another_page_drops_the_guess_warnings(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(GLUED, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(SPLIT, encoding="utf-8")
+    alone = extract_all([tmp_path / "a.txt"]).records[0]
+    assert [w.code for w in alone.warnings if w.code.startswith("title-")]
+    spooled, full = extract_all([tmp_path], spool=True), extract_all([tmp_path])
+    assert_same(spooled, full)
+    a = spooled.records[0]
+    assert (a.book.split_method, a.book.split_source) == ("corpus", "b")
+    assert not [w for w in a.warnings if w.code.startswith("title-")]
+
+
+def test_the_spool_reads_back_in_any_order() -> None:
+    records = extract_all([FIXTURES / "corpus"], spool=True).records
+    full = dicts(extract_all([FIXTURES / "corpus"]).records)
+    assert len(records) == len(full) > 3
+    assert records[-1].to_dict() == full[-1]
+    assert dicts(records[1:3]) == full[1:3]
+    walked = []
+    for i, r in enumerate(records):  # a lookup in the middle of a walk loses no place
+        walked.append(r.to_dict())
+        assert records[len(full) - 1 - i].to_dict() == full[len(full) - 1 - i]
+    assert walked == full
+    assert dicts(records) == full  # and again
+
+
+def test_a_problem_keeps_no_frames_alive(tmp_path: Path) -> None:
+    # A raised error's traceback names the frames it passed through, and they hold the
+    # whole list of files walked: kept with the problem, that list lived for the run.
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "not-a-chapter.txt").write_text("Hello\n", encoding="utf-8")
+    problems = extract_all([tmp_path]).problems
+    assert len(problems) == 2
+    assert [p.__traceback__ for p in problems] == [None, None]
