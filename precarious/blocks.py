@@ -262,6 +262,18 @@ def _cut_kind(text: str, previous: str | None) -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
+def _continues(text: str, bulleted: bool, state: _State) -> bool:
+    """A shortcut through RULES for the bulk of a page, a paragraph of the summary or an
+    entry of the contents: true when the rules would give the line the kind of the section
+    it is in (no rule before _summary and _contents claims it, and the section goes on)."""
+    if state.section == "summary":
+        if bulleted:
+            return False
+    elif state.section != "contents" or not bulleted or state.summary_seen:
+        return False
+    return not (_BOILERPLATE.match(text) or text.casefold() in LABELS or ONLINE.match(text))
+
+
 def _classify(page: Page) -> list[str | None]:
     """The kind of every non-blank line (None for blank lines)."""
     texts = [strip_bullet(line) for line in page.lines]
@@ -278,7 +290,11 @@ def _classify(page: Page) -> list[str | None]:
     for i, text in enumerate(texts):
         if not text:
             continue
-        line = _Line(text, text != page.lines[i], nexts[i])
+        bulleted = text != page.lines[i]
+        if _continues(text, bulleted, state):
+            kinds[i] = previous = state.section
+            continue
+        line = _Line(text, bulleted, nexts[i])
         kind = next((k for rule in RULES if (k := rule(line, state))), None)
         if kind is None and i == last and page.open_end:
             kind = _cut_kind(text, previous)

@@ -88,7 +88,7 @@ def page_from_text(text: str, name: str, path: str = "") -> Page:
     """A Page from text already decoded (the library entry point for strings)."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    raw = _NEWLINE.split(text)
+    raw = _NEWLINE.split(text) if "\r" in text else text.split("\n")  # the usual case, in C
     open_end = raw[-1] != ""
     if not open_end:
         raw.pop()  # the final newline ends the last line; it does not start a new one
