@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from typing import Any
+from unittest import mock
 
 import pytest
 import regex
@@ -94,6 +95,15 @@ def mutated(draw: st.DrawFn) -> str:
             lines[i] = lines[i].replace(" ", draw(st.sampled_from(SPACES)))
     newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
     return newline.join(lines) + draw(st.sampled_from(["", newline]))
+
+
+@FAST
+@given(mutated())
+def test_the_shortcut_through_the_rules_gives_the_kinds_the_rules_give(text: str) -> None:
+    page = page_from_text(text, "p")
+    with mock.patch("precarious.blocks._continues", return_value=False):
+        by_the_rules = detect(page)
+    assert detect(page) == by_the_rules
 
 
 @FAST
