@@ -145,6 +145,8 @@ def _read(sources: Sequence[Path], spool: bool = False) -> Corpus:
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
         return extract_all(sources, jobs, bar.update if bar else None, index, spool)
+    except PrecariousError as err:  # the spool's temporary file could not be written
+        _fail(str(err))
     finally:
         if bar is not None:
             bar.close()

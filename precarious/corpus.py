@@ -8,12 +8,13 @@ import sys
 import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, overload
 
 from precarious.books import CorpusBook, arrange, evidence, refiled
-from precarious.errors import NotAChapter, PrecariousError, UnreadableFile
+from precarious.errors import NotAChapter, PrecariousError, UnreadableFile, WriteFailed
 from precarious.reader import Source, page_paths, read_page, shown
 from precarious.records import Book, Entry, Record, extract_page
 
@@ -56,8 +57,8 @@ def extract_all(
     jobs. With an index, a file that has not changed since it was last read is not read
     again. `progress` is called as files are done.
 
-    With `spool`, for output that goes through the records once (and in flat memory on a
-    large corpus): each record is written to an anonymous temporary file as it is made,
+    With `spool`, for output that goes through the records once (in a third of the memory
+    on a large corpus): each record is written to an anonymous temporary file as it is made,
     only its evidence (books.evidence) is kept for grouping, and `records` reads them back
     one at a time. The books then hold that evidence, not full records."""
     found = list(page_paths(paths))
@@ -101,19 +102,32 @@ class _Shared:
 
 class _Spool:
     """Records pickled one after another into an anonymous temporary file (gone when it
-    is closed or the process ends, however it ends)."""
+    is closed or the process ends, however it ends). A full or unwritable $TMPDIR is
+    WriteFailed, not an OSError that would pass for a failure of the output."""
 
     def __init__(self) -> None:
-        self.file = tempfile.TemporaryFile()  # noqa: SIM115 (open as long as the corpus)
+        with _spooling():
+            self.file = tempfile.TemporaryFile()  # noqa: SIM115 (open as long as the corpus)
         self.offsets = array("q")
 
     def write(self, record: Record) -> None:
-        self.offsets.append(self.file.tell())
-        pickle.dump(record, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        with _spooling():
+            self.offsets.append(self.file.tell())
+            pickle.dump(record, self.file, protocol=pickle.HIGHEST_PROTOCOL)
 
     def records(self, filed: Sequence[Record]) -> Spooled:
-        self.file.flush()
+        with _spooling():
+            self.file.flush()
         return Spooled(self.file, self.offsets, tuple(filed))
+
+
+@contextmanager
+def _spooling() -> Iterator[None]:
+    try:
+        yield
+    except OSError as err:
+        where = f"a temporary file in {tempfile.gettempdir()}"
+        raise WriteFailed(where, err.strerror or str(err)) from None
 
 
 class Spooled(Sequence[Record]):

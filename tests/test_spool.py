@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from precarious.books import arrange, evidence, refiled
+from precarious.cli import cli
 from precarious.corpus import Corpus, Spooled, extract_all, extract_source
 from precarious.reader import page_paths
 from precarious.records import Record, extract
@@ -97,3 +100,17 @@ def test_a_problem_keeps_no_frames_alive(tmp_path: Path) -> None:
     problems = extract_all([tmp_path]).problems
     assert len(problems) == 2
     assert [p.__traceback__ for p in problems] == [None, None]
+
+
+def test_a_full_temporary_folder_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    # /dev/full takes the bytes and fails when they are flushed: ENOSPC, as a full $TMPDIR.
+    monkeypatch.setattr(
+        "precarious.corpus.tempfile.TemporaryFile",
+        lambda: open("/dev/full", "w+b"),  # noqa: SIM115
+    )
+    done = CliRunner().invoke(cli, ["list", "--jsonl", str(FIXTURES / "corpus")])
+    assert done.exit_code == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith("precarious: cannot write a temporary file in ")
+    assert done.stderr.endswith(": No space left on device\n")
+    assert done.stderr.count("\n") == 1
