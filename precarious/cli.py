@@ -23,7 +23,7 @@ from precarious.errors import Ambiguous, PrecariousError
 # The core is imported where a command needs it, not here: `--help` and a small
 # `list --json` start in little more than the interpreter's own time (see `make bench`).
 if TYPE_CHECKING:
-    from precarious.corpus import Corpus
+    from precarious.corpus import Corpus, Keep
     from precarious.records import Record
     from precarious.render import Grid
 
@@ -110,12 +110,13 @@ def _load(
 ) -> Corpus:
     """Read the pages (a progress bar on a terminal when it takes a while), report every
     bad file on stderr, stop with exit 1 if none is left. For a lookup (one page out of
-    the corpus) the other files' problems are counted in one line, not listed. `spool`
-    is for output that goes through the records once (see extract_all)."""
+    the corpus) the other files' problems are counted in one line, not listed, and the
+    records are fetched when asked for. `spool` is for output that goes through the
+    records once. (See extract_all.)"""
     from precarious.reader import shown
 
     sources = _sources(paths, corpus)
-    loaded = _read(sources, spool)
+    loaded = _read(sources, "evidence" if lookup else "spool" if spool else "records")
     if lookup and len(loaded.problems) > 1:
         click.echo(
             f"precarious: {len(loaded.problems)} files of the corpus could not be read as "
@@ -132,26 +133,25 @@ def _load(
     return loaded
 
 
-def _read(sources: Sequence[Path], spool: bool = False) -> Corpus:
+def _read(sources: Sequence[Path], keep: Keep = "records") -> Corpus:
     """extract_all, as --jobs and --no-cache say, with a progress bar on stderr when it is a
     terminal and the run takes more than about a second; nothing extra otherwise."""
     from precarious.corpus import extract_all
     from precarious.index import Index
 
-    ctx = click.get_current_context(silent=True)
-    meta = ctx.meta if ctx is not None else {}
-    jobs = meta.get("precarious.jobs") or 1
-    index = None if meta.get("precarious.no_cache") else Index()
+    ctx = click.get_current_context()
+    jobs = ctx.meta.get("precarious.jobs") or 1
+    index = None if ctx.meta.get("precarious.no_cache") else Index()
+    if index is not None:
+        ctx.call_on_close(index.close)  # when the command is done: records may be fetched
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
-        return extract_all(sources, jobs, bar.update if bar else None, index, spool)
+        return extract_all(sources, jobs, bar.update if bar else None, index, keep)
     except PrecariousError as err:  # the spool's temporary file could not be written
         _fail(str(err))
     finally:
         if bar is not None:
             bar.close()
-        if index is not None:
-            index.close()
 
 
 class _ProgressBar:
@@ -190,6 +190,7 @@ def _pick(key: str, corpus: Path | None, book: str | None = None) -> Record:
 def _pick_all(keys: Sequence[str], corpus: Path | None, book: str | None) -> list[Record]:
     """The records the KEYs name, each once, in the order named. The corpus is read only
     when a KEY is not the path of a page."""
+    from precarious.corpus import evidence_of
     from precarious.lookup import find
     from precarious.reader import shown
 
@@ -204,8 +205,9 @@ def _pick_all(keys: Sequence[str], corpus: Path | None, book: str | None) -> lis
         else:
             if records is None:
                 records = _in_book(_load([], corpus, lookup=True), book)
+            known = evidence_of(records)  # looked through without fetching every record
             try:
-                record = find(records, key)
+                record = records[known.index(find(known, key))]
             except PrecariousError as err:
                 _fail(str(err))
         chosen.setdefault(record.id, record)
@@ -346,6 +348,7 @@ TABLE_EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".tsv": "tsv", ".csv": "
 def _in_book(loaded: Corpus, book: str | None) -> Sequence[Record]:
     """The records of the book --book names, or all of them. (Taken from the records, not
     the book: a spooled corpus's books hold only the evidence they were grouped by.)"""
+    from precarious.corpus import select
     from precarious.lookup import find_book
 
     if book is None:
@@ -354,7 +357,7 @@ def _in_book(loaded: Corpus, book: str | None) -> Sequence[Record]:
         chosen = find_book(loaded.books, book).id
     except PrecariousError as err:
         _fail(str(err))
-    return [r for r in loaded.records if r.book.id == chosen]
+    return select(loaded.records, lambda r: r.book.id == chosen)
 
 
 @cli.command("list")

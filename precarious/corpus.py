@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 from precarious.books import CorpusBook, arrange, evidence, refiled
 from precarious.errors import NotAChapter, PrecariousError, UnreadableFile, WriteFailed
@@ -43,12 +43,16 @@ def bundled_seeds() -> Path:
 Progress = Callable[[int, int], None]  # (files done, files in all)
 
 
+# What extract_all keeps of each record (see there).
+Keep = Literal["records", "spool", "evidence"]
+
+
 def extract_all(
     paths: Iterable[Path | str],
     jobs: int = 1,
     progress: Progress | None = None,
     index: Index | None = None,
-    spool: bool = False,
+    keep: Keep = "records",
 ) -> Corpus:
     """Read files and folders of pages; a bad file is reported and the rest go on.
 
@@ -57,30 +61,62 @@ def extract_all(
     jobs. With an index, a file that has not changed since it was last read is not read
     again. `progress` is called as files are done.
 
-    With `spool`, for output that goes through the records once (in a third of the memory
-    on a large corpus): each record is written to an anonymous temporary file as it is made,
-    only its evidence (books.evidence) is kept for grouping, and `records` reads them back
-    one at a time. The books then hold that evidence, not full records."""
+    `keep` says what is held in memory. "records": every record. "spool", for output
+    that goes through the records once (in a third of the memory on a large corpus):
+    each record is written to an anonymous temporary file as it is made and read back
+    when asked for. "evidence", for finding a page or two: records are fetched from the
+    index (or their file) when asked for, and with an index the grouping of a corpus
+    whose files have not changed is not worked out again. With either of these, only
+    each record's evidence (books.evidence) is kept, and that is what the books hold."""
     found = list(page_paths(paths))
+    if keep == "evidence" and index is None:
+        keep = "records"  # nothing to fetch them from but their files, read once already
+    signature = None
+    if keep == "evidence" and index is not None:
+        signature = index.corpus_signature(found)
+        cached = index.get_shelf(signature)
+        if cached is not None:
+            shelf, problems = cached
+            fetch = _Fetch(found, index)
+            return Corpus(Filed(shelf.records, fetch), problems, shelf.books, shelf.loose)
     kept: list[Record] = []
-    problems: list[PrecariousError] = []
+    errors: list[PrecariousError] = []
     results = _results(found, jobs) if index is None else _indexed(found, jobs, index)
     shared = _Shared()
-    spooled = _Spool() if spool else None
+    spooled = _Spool() if keep == "spool" else None
     for done, result in enumerate(results, 1):
         if isinstance(result, PrecariousError):
-            problems.append(result)
-        elif spooled is not None:
-            spooled.write(result)
-            kept.append(shared(evidence(result)))
+            errors.append(result)
         else:
-            kept.append(shared(result))
+            if spooled is not None:
+                spooled.write(result)
+            kept.append(shared(result if keep == "records" else evidence(result)))
         if progress is not None:
             progress(done, len(found))
-    del found, results  # the file list: no longer needed while the books are worked out
+    del results
     shelf = arrange(kept)
-    records = shelf.records if spooled is None else spooled.records(shelf.records)
-    return Corpus(records, tuple(problems), shelf.books, shelf.loose)
+    problems = tuple(errors)
+    if keep == "records":
+        return Corpus(shelf.records, problems, shelf.books, shelf.loose)
+    if spooled is not None:
+        return Corpus(spooled.records(shelf.records), problems, shelf.books, shelf.loose)
+    if signature is not None and index is not None:
+        index.put_shelf(signature, (shelf, problems), found)
+    records = Filed(shelf.records, _Fetch(found, index))
+    return Corpus(records, problems, shelf.books, shelf.loose)
+
+
+def evidence_of(records: Sequence[Record]) -> Sequence[Record]:
+    """What `find` and the like may look through without fetching every record: the
+    evidence of fetched records, the records themselves otherwise."""
+    return records.filed if isinstance(records, Filed) else records
+
+
+def select(records: Sequence[Record], keep: Callable[[Record], bool]) -> Sequence[Record]:
+    """The records `keep` says yes to, judged by their evidence (not fetching them all)."""
+    if isinstance(records, Filed):
+        return records.only([i for i, r in enumerate(records.filed) if keep(r)])
+    return [r for r in records if keep(r)]
 
 
 class _Shared:
@@ -115,10 +151,16 @@ class _Spool:
             self.offsets.append(self.file.tell())
             pickle.dump(record, self.file, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def records(self, filed: Sequence[Record]) -> Spooled:
+    def records(self, filed: Sequence[Record]) -> Filed:
         with _spooling():
             self.file.flush()
-        return Spooled(self.file, self.offsets, tuple(filed))
+        return Filed(tuple(filed), self)
+
+    def __call__(self, i: int, filed: Record) -> Record:
+        # A seek within the file's buffer costs no system call.
+        self.file.seek(self.offsets[i])
+        record: Record = pickle.load(self.file)
+        return record
 
 
 @contextmanager
@@ -130,12 +172,36 @@ def _spooling() -> Iterator[None]:
         raise WriteFailed(where, err.strerror or str(err)) from None
 
 
-class Spooled(Sequence[Record]):
-    """The corpus's records, read back from the spool as they are asked for, each with
-    what arrange decided for it (books.refiled)."""
+class _Fetch:
+    """Record i of a corpus from the index, or from its file when the index has lost it
+    (the corpus's signature says the file is the one that was grouped)."""
 
-    def __init__(self, file: BinaryIO, offsets: array[int], filed: tuple[Record, ...]) -> None:
-        self.file, self.offsets, self.filed = file, offsets, filed
+    def __init__(self, found: Sequence[Source | PrecariousError], index: Index | None) -> None:
+        self.sources = {s.id: s for s in found if isinstance(s, Source)}
+        self.index = index
+
+    def __call__(self, i: int, filed: Record) -> Record:
+        source = self.sources[filed.id]
+        hit = self.index.get(source)[0] if self.index is not None else None
+        result = extract_source(source) if hit is None else _relabel(hit, source)
+        if isinstance(result, PrecariousError):  # gone or changed since the walk
+            raise result
+        return result
+
+
+class Filed(Sequence[Record]):
+    """A corpus's records made as they are asked for: each fetched (from the spool, the
+    index or its file) and given what arrange decided for its evidence (books.refiled)."""
+
+    def __init__(self, filed: tuple[Record, ...], fetch: Callable[[int, Record], Record]) -> None:
+        self.filed, self.fetch = filed, fetch  # fetch(position, its evidence)
+
+    def only(self, positions: Sequence[int]) -> Filed:
+        """The records at these positions, still fetched only when asked for."""
+        return Filed(
+            tuple(self.filed[i] for i in positions),
+            lambda j, filed: self.fetch(positions[j], filed),
+        )
 
     def __len__(self) -> int:
         return len(self.filed)
@@ -147,12 +213,10 @@ class Spooled(Sequence[Record]):
     def __getitem__(self, i: int | slice) -> Record | Sequence[Record]:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        self.file.seek(self.offsets[i])
-        return refiled(pickle.load(self.file), self.filed[i])
+        i = range(len(self.filed))[i]  # negative positions, and IndexError
+        return refiled(self.fetch(i, self.filed[i]), self.filed[i])
 
     def __iter__(self) -> Iterator[Record]:
-        # Each by its offset: a seek within the file's buffer costs no system call, and a
-        # lookup in the middle of an iteration cannot lose its place.
         for i in range(len(self.filed)):
             yield self[i]
 

@@ -1,13 +1,19 @@
 """An index of extracted pages in an SQLite file under the user's cache directory, so that a
 large corpus is not read and parsed again for every command.
 
-Each entry is keyed by the file's identity (device and inode: the same file however it is
-reached), size and modification time and by the parser version (a hash of the code that
-turns a file into a record): a file that changed or was replaced, or code that changed, is
-read again, and a file that is gone is never asked for. The index only
-ever holds what a file gave on its own (a record before its book is worked out, or the
-error), so nothing stale can reach the output. A corrupt, locked or unwritable index is
-set aside and the run goes on without it: it never makes a command fail.
+Each page is keyed by the file's identity (device and inode: the same file however it is
+reached), size and modification time and by the parser version (a checksum of the code
+that turns a file into a record): a file that changed or was replaced, or code that
+changed, is read again, and a file that is gone is never asked for. A page entry holds
+only what the file gave on its own (a record before its book is worked out, or the error).
+
+For lookups (`show KEY`), the index also keeps the grouping of the last few corpora, under
+a signature of every file of the corpus (its id, path and key) and of the parsing and
+grouping code: a corpus with any file added, removed, moved or changed has another
+signature and is grouped afresh, so nothing stale can reach the output.
+
+A corrupt, locked or unwritable index is set aside and the run goes on without it: it
+never makes a command fail.
 """
 
 from __future__ import annotations
@@ -19,27 +25,38 @@ import sqlite3
 import sys
 import time
 import zlib
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from precarious.errors import PrecariousError
-from precarious.reader import Source
+from precarious.reader import Source, shown
 from precarious.records import Record
 
 Result = Record | PrecariousError
 Key = tuple[str, int, int]  # ("device:inode", size, mtime in ns)
 _SETTLED_NS = 2_000_000_000
-# The modules whose code decides what a file's record is.
+# The modules whose code decides what a file's record is, and how records are grouped.
 _PARSER = ("reader.py", "blocks.py", "normalize.py", "records.py", "errors.py")
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS pages (
-    file TEXT PRIMARY KEY,
-    size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
-    parser TEXT NOT NULL,
-    result BLOB NOT NULL
+_GROUPING = ("books.py", "corpus.py")
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS pages (
+        file TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        parser TEXT NOT NULL,
+        result BLOB NOT NULL
+    )""",
+    # A corpus's grouping (books.Shelf of evidence, and the files' problems), under the
+    # signature of every file of the corpus: only the last few corpora are kept.
+    """CREATE TABLE IF NOT EXISTS shelves (
+        signature TEXT PRIMARY KEY,
+        stored INTEGER NOT NULL,
+        shelf BLOB NOT NULL
+    )""",
 )
-"""
+_SHELVES_KEPT = 4
 
 
 def default_path() -> Path:
@@ -49,15 +66,21 @@ def default_path() -> Path:
 
 
 @cache
-def parser_version() -> str:
+def parser_version(modules: tuple[str, ...] = _PARSER) -> str:
     """A checksum of the parsing code and the Python version: any change re-reads every
     file. (CRC-32, not a cryptographic hash: it only has to tell versions apart, and
     importing hashlib would cost more start-up time than the whole check.)"""
     crc = zlib.crc32(sys.version.encode())
     here = Path(__file__).parent
-    for name in _PARSER:
+    for name in modules:
         crc = zlib.crc32((here / name).read_bytes(), crc)
     return f"{crc:08x}"
+
+
+def _settled(found: Sequence[Source | PrecariousError]) -> bool:
+    """No file changed in the last seconds (see Index.put)."""
+    now = time.time_ns()
+    return all(now - s.stat[3] >= _SETTLED_NS for s in found if isinstance(s, Source) and s.stat)
 
 
 class Index:
@@ -74,7 +97,8 @@ class Index:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=0.5)
-            self.db.execute(_SCHEMA)
+            for table in _SCHEMA:
+                self.db.execute(table)
             self.db.execute("SELECT 1 FROM pages LIMIT 1").fetchone()  # not a database?
         except sqlite3.OperationalError:  # locked by another run, read-only: do without
             self.close()
@@ -89,7 +113,8 @@ class Index:
             self.path.replace(self.path.with_name(self.path.name + ".corrupt"))
         try:
             self.db = sqlite3.connect(self.path, timeout=0.5)
-            self.db.execute(_SCHEMA)
+            for table in _SCHEMA:
+                self.db.execute(table)
         except (sqlite3.DatabaseError, OSError):
             self.db = None
 
@@ -119,6 +144,54 @@ class Index:
         self.pending.append((*key, parser_version(), pickle.dumps(result, protocol=5)))
         if len(self.pending) >= 500:
             self.flush()
+
+    def corpus_signature(self, found: Sequence[Source | PrecariousError]) -> str:
+        """What a corpus's grouping depends on: every file's id, path and key (or the
+        problem the walk met), in order, and the parsing and grouping code. A hash strong
+        enough that two corpora never share one: a shelf found by it is never stale."""
+        import hashlib  # only a lookup needs it; it costs start-up time
+
+        digest = hashlib.sha256(parser_version(_PARSER + _GROUPING).encode())
+        for s in found:
+            item = (s.id, shown(s.path), s.stat) if isinstance(s, Source) else str(s)
+            digest.update(repr(item).encode("utf-8", "surrogateescape") + b"\0")
+        return digest.hexdigest()
+
+    def get_shelf(self, signature: str) -> Any | None:
+        """The grouping stored for a corpus of this signature, if any."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute(
+                "SELECT shelf FROM shelves WHERE signature = ?", (signature,)
+            ).fetchone()
+            return None if row is None else pickle.loads(row[0])
+        except sqlite3.OperationalError:
+            return None
+        except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError, AttributeError):
+            self._rebuild()
+            return None
+
+    def put_shelf(
+        self, signature: str, shelf: object, found: Sequence[Source | PrecariousError]
+    ) -> None:
+        """Store a corpus's grouping, unless one of its files changed in the last seconds;
+        only the newest few corpora are kept."""
+        if self.db is None or not _settled(found):
+            return
+        try:
+            with self.db:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO shelves VALUES (?, ?, ?)",
+                    (signature, time.time_ns(), pickle.dumps(shelf, protocol=5)),
+                )
+                self.db.execute(
+                    "DELETE FROM shelves WHERE signature NOT IN "
+                    "(SELECT signature FROM shelves ORDER BY stored DESC LIMIT ?)",
+                    (_SHELVES_KEPT,),
+                )
+        except sqlite3.DatabaseError:  # locked by another run, disk full: not our business
+            pass
 
     def flush(self) -> None:
         if self.db is None or not self.pending:

@@ -154,3 +154,102 @@ def test_errors_are_indexed_too_and_name_this_runs_path(corpus: Path) -> None:
     for _ in range(2):
         result = CliRunner().invoke(cli, ["list", "--jsonl", str(corpus)])
         assert result.stderr == f"precarious: {corpus / 'empty.txt'}: empty file\n"
+
+
+# -- the grouping of a corpus, kept for lookups (show KEY, export KEY) -------------------------
+
+
+@pytest.fixture
+def arranged(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many pages each grouping of a corpus was worked out for."""
+    sizes: list[int] = []
+    real = precarious.corpus.arrange
+
+    def counting(records: list[object]) -> object:
+        sizes.append(len(records))
+        return real(records)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(precarious.corpus, "arrange", counting)
+    return sizes
+
+
+def shown_json(corpus: Path, key: str, *extra: str) -> str:
+    result = CliRunner().invoke(cli, ["show", key, "--json", "--corpus", str(corpus), *extra])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_a_lookup_in_an_unchanged_corpus_reads_and_groups_nothing_again(
+    corpus: Path, extracted: list[str], arranged: list[int]
+) -> None:
+    first = shown_json(corpus, "6")
+    assert (sorted(extracted), arranged) == ([CH4, PREFACE, CH6], [3])
+    extracted.clear()
+    assert shown_json(corpus, "6") == first
+    assert shown_json(corpus, "general strike") == shown_json(corpus, "4", "--no-cache")
+    # Only --no-cache read and grouped again.
+    assert (sorted(extracted), arranged) == ([CH4, PREFACE, CH6], [3, 3])
+    assert first == shown_json(corpus, "6", "--no-cache")
+
+
+def test_a_lookup_notices_an_edited_a_deleted_and_an_added_file(
+    corpus: Path, extracted: list[str], arranged: list[int]
+) -> None:
+    shown_json(corpus, "6")
+    ch6 = corpus / f"{CH6}.txt"
+    ch6.write_text(ch6.read_text(encoding="utf-8").replace("rupture", "breach"), encoding="utf-8")
+    os.utime(ch6, (LONG_AGO + 60, LONG_AGO + 60))  # settled, but another time stamp
+    assert "The breach of Anglo-Soviet relations" in shown_json(corpus, "6")
+    (corpus / f"{PREFACE}.txt").unlink()
+    result = CliRunner().invoke(cli, ["show", "002", "--corpus", str(corpus)])
+    assert result.exit_code == 1
+    assert "no page matches '002'" in result.stderr
+    (corpus / "new.txt").write_bytes((SEEDS / f"{CH4}.txt").read_bytes())
+    result = CliRunner().invoke(cli, ["show", "4", "--corpus", str(corpus)])
+    assert result.exit_code == 1
+    assert "'4' matches 2 pages" in result.stderr
+    assert arranged == [3, 3, 2, 3]
+
+
+def test_the_grouping_of_a_corpus_read_from_another_folder_is_its_own(
+    corpus: Path, tmp_path: Path, arranged: list[int]
+) -> None:
+    first = shown_json(corpus, "4")
+    elsewhere = tmp_path / "elsewhere"
+    corpus.rename(elsewhere)
+    moved = shown_json(elsewhere, "4")
+    assert moved == first.replace(str(corpus), str(elsewhere))
+    assert arranged == [3, 3]  # the paths are part of what the grouping is kept under
+
+
+def test_a_corpus_changed_just_now_is_grouped_but_not_kept(
+    corpus: Path, arranged: list[int]
+) -> None:
+    (corpus / "new.txt").write_bytes((SEEDS / f"{CH4}.txt").read_bytes())  # mtime: now
+    shown_json(corpus, "6")
+    shown_json(corpus, "6")
+    assert arranged == [4, 4]
+
+
+def test_a_lookup_with_a_corrupt_grouping_rebuilds_the_index(
+    corpus: Path, arranged: list[int]
+) -> None:
+    first = shown_json(corpus, "6")
+    with sqlite3.connect(default_path()) as db:
+        db.execute("UPDATE shelves SET shelf = ?", (b"not a pickle",))
+    assert shown_json(corpus, "6") == first
+    assert shown_json(corpus, "6") == first
+    assert arranged == [3, 3]  # grouped again once, then kept again
+
+
+def test_only_the_last_few_corpora_are_kept(corpus: Path, tmp_path: Path) -> None:
+    for n in range(precarious.index._SHELVES_KEPT + 2):
+        folder = tmp_path / f"copy{n}"
+        folder.mkdir()
+        for page in corpus.iterdir():
+            (folder / page.name).write_bytes(page.read_bytes())
+            os.utime(folder / page.name, (LONG_AGO, LONG_AGO))
+        shown_json(folder, "6")
+    with sqlite3.connect(default_path()) as db:
+        (count,) = db.execute("SELECT count(*) FROM shelves").fetchone()
+    assert count == precarious.index._SHELVES_KEPT

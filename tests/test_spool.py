@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from precarious.books import arrange, evidence, refiled
 from precarious.cli import cli
-from precarious.corpus import Corpus, Spooled, extract_all, extract_source
+from precarious.corpus import Corpus, Filed, extract_all, extract_source, select
+from precarious.index import Index
 from precarious.reader import page_paths
 from precarious.records import Record, extract
 from tests.conftest import FIXTURES, SEEDS
@@ -38,7 +39,7 @@ def dicts(records: object) -> list[dict[str, object]]:
 
 
 def assert_same(spooled: Corpus, full: Corpus) -> None:
-    assert isinstance(spooled.records, Spooled)
+    assert isinstance(spooled.records, Filed)
     assert dicts(spooled.records) == dicts(full.records)
     assert spooled.loose == full.loose
     assert [(b.id, b.title, b.contents) for b in spooled.books] == [
@@ -63,7 +64,7 @@ def test_arranging_the_evidence_decides_what_arranging_the_records_does(
 
 def test_the_fixture_corpus_and_the_seeds(tmp_path: Path) -> None:
     for folder in (FIXTURES / "corpus", SEEDS):
-        assert_same(extract_all([folder], spool=True), extract_all([folder]))
+        assert_same(extract_all([folder], keep="spool"), extract_all([folder]))
 
 
 def test_a_split_learnt_from_another_page_drops_the_guess_warnings(tmp_path: Path) -> None:
@@ -71,7 +72,7 @@ def test_a_split_learnt_from_another_page_drops_the_guess_warnings(tmp_path: Pat
     (tmp_path / "b.txt").write_text(SPLIT, encoding="utf-8")
     alone = extract_all([tmp_path / "a.txt"]).records[0]
     assert [w.code for w in alone.warnings if w.code.startswith("title-")]
-    spooled, full = extract_all([tmp_path], spool=True), extract_all([tmp_path])
+    spooled, full = extract_all([tmp_path], keep="spool"), extract_all([tmp_path])
     assert_same(spooled, full)
     a = spooled.records[0]
     assert (a.book.split_method, a.book.split_source) == ("corpus", "b")
@@ -79,7 +80,7 @@ def test_a_split_learnt_from_another_page_drops_the_guess_warnings(tmp_path: Pat
 
 
 def test_the_spool_reads_back_in_any_order() -> None:
-    records = extract_all([FIXTURES / "corpus"], spool=True).records
+    records = extract_all([FIXTURES / "corpus"], keep="spool").records
     full = dicts(extract_all([FIXTURES / "corpus"]).records)
     assert len(records) == len(full) > 3
     assert records[-1].to_dict() == full[-1]
@@ -114,3 +115,16 @@ def test_a_full_temporary_folder_is_one_line(monkeypatch: pytest.MonkeyPatch) ->
     assert done.stderr.startswith("precarious: cannot write a temporary file in ")
     assert done.stderr.endswith(": No space left on device\n")
     assert done.stderr.count("\n") == 1
+
+
+def test_records_fetched_from_the_index_are_the_records(tmp_path: Path) -> None:
+    full = extract_all([FIXTURES / "corpus"])
+    for _ in range(2):  # grouped, then (if the files are settled) the grouping kept
+        index = Index(tmp_path / "index.sqlite")
+        fetched = extract_all([FIXTURES / "corpus"], index=index, keep="evidence")
+        assert_same(fetched, full)
+        for book in full.books:
+            mine = select(fetched.records, lambda r, b=book.id: r.book.id == b)  # type: ignore[misc]
+            assert isinstance(mine, Filed)
+            assert dicts(mine) == dicts(r for r in full.records if r.book.id == book.id)
+        index.close()
