@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from precarious.normalize import page_key, words, words_key
-from precarious.records import Entry, Placement, Record, pages_text
+from precarious.records import Book, Entry, Placement, Record, evolve, pages_text
 
 _SPLIT_GUESSES = frozenset({"title-split-heuristic", "title-unsplit"})
 
@@ -65,7 +65,7 @@ def evidence(record: Record) -> Record:
     """The part of a record that `arrange` reads (its heading, pages, book and contents),
     so that a large corpus can be arranged without holding every summary; `refiled` puts
     the decision back on the full record."""
-    return replace(
+    return evolve(
         record,
         source="",
         type=None,
@@ -86,7 +86,7 @@ def refiled(record: Record, filed: Record) -> Record:
     warnings = record.warnings
     if filed.book.split_method == "corpus":  # the guesses _split_from drops
         warnings = tuple(w for w in warnings if w.code not in _SPLIT_GUESSES)
-    return replace(record, book=filed.book, placement=filed.placement, warnings=warnings)
+    return evolve(record, book=filed.book, placement=filed.placement, warnings=warnings)
 
 
 def arrange(records: Sequence[Record]) -> Shelf:
@@ -169,6 +169,7 @@ def _shelve(
     out = list(records)
     books: list[CorpusBook] = []
     taken: set[str] = set()
+    filed: dict[Book, Book] = {}  # most pages of a book end with the same: one copy of it
     for g, joiners in groups.items():
         members = sorted(joiners)  # corpus order, whatever evidence each page joined by
         book = _book(g, [records[i] for i in members], lists[g], taken)
@@ -176,13 +177,10 @@ def _shelve(
         fixed = []
         for i, r in zip(members, book.records, strict=True):
             by, source = joined[i]
-            out[i] = replace(
-                r,
-                book=replace(r.book, id=book.id, joined_by=by, joined_source=source),
-                placement=placed.get(r.id),
-            )
+            ours = evolve(r.book, id=book.id, joined_by=by, joined_source=source)
+            out[i] = evolve(r, book=filed.setdefault(ours, ours), placement=placed.get(r.id))
             fixed.append(out[i])
-        books.append(replace(book, records=tuple(fixed)))
+        books.append(evolve(book, records=tuple(fixed)))
     order = {r.id: n for n, r in enumerate(records)}
     books.sort(key=lambda b: order[b.records[0].id])
     return Shelf(
@@ -229,7 +227,7 @@ def _book(
 def _split_from(record: Record, printed: Record) -> Record:
     if record.book.split_method not in ("heuristic", "unsplit"):
         return record
-    book = replace(
+    book = evolve(
         record.book,
         title=printed.book.title,
         subtitle=printed.book.subtitle,
@@ -237,7 +235,7 @@ def _split_from(record: Record, printed: Record) -> Record:
         split_source=printed.id,
     )
     warnings = tuple(w for w in record.warnings if w.code not in _SPLIT_GUESSES)
-    return replace(record, book=book, warnings=warnings)
+    return evolve(record, book=book, warnings=warnings)
 
 
 def _book_contents(members: list[Record]) -> tuple[tuple[Entry, ...], str | None]:

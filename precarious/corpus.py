@@ -9,14 +9,14 @@ import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, overload
 
 from precarious.books import CorpusBook, arrange, evidence, refiled
 from precarious.errors import NotAChapter, PrecariousError, UnreadableFile, WriteFailed
 from precarious.reader import Source, page_paths, read_page, shown
-from precarious.records import Book, Entry, Record, extract_page
+from precarious.records import Book, Entry, Record, evolve, extract_page
 
 if TYPE_CHECKING:
     from precarious.index import Index, Key
@@ -133,7 +133,7 @@ class _Shared:
         book = self.books.setdefault(record.book, record.book)
         if contents is record.contents and book is record.book:
             return record
-        return replace(record, contents=contents, book=book)
+        return evolve(record, contents=contents, book=book)
 
 
 class _Spool:
@@ -268,7 +268,7 @@ def _relabel(result: Record | PrecariousError, source: Source) -> Record | Preca
     where = shown(source.path)
     if isinstance(result, Record):
         same = (result.id, result.source) == (source.id, where)
-        return result if same else replace(result, id=source.id, source=where)
+        return result if same else evolve(result, id=source.id, source=where)
     if isinstance(result, UnreadableFile | NotAChapter):
         return type(result)(where, result.reason)
     return result

@@ -8,10 +8,10 @@ cannot be longer than it is (a four-digit year, a whole timestamp).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import regex
 
@@ -42,6 +42,19 @@ _END_FIELDS = frozenset(
 )
 
 
+T = TypeVar("T")
+
+
+def evolve(obj: T, /, **changes: Any) -> T:
+    """dataclasses.replace for these frozen records, without its inspection of every field
+    on every call (it runs several times for each page of a corpus)."""
+    names = obj.__match_args__  # type: ignore[attr-defined]  # the fields, in order
+    values = [changes.pop(name) if name in changes else getattr(obj, name) for name in names]
+    if changes:
+        raise TypeError(f"{type(obj).__name__} has no field {', '.join(changes)}")
+    return type(obj)(*values)
+
+
 class _Pickled:
     """Pickles as a call of the class with its fields, in order: dataclasses' own slots
     pickling looks the fields up for every object, which made unpickling a corpus from
@@ -50,8 +63,8 @@ class _Pickled:
     __slots__ = ()
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        fields = self.__dataclass_fields__  # type: ignore[attr-defined]
-        return type(self), tuple(getattr(self, name) for name in fields)
+        names = self.__match_args__  # type: ignore[attr-defined]  # the fields, in order
+        return type(self), tuple(getattr(self, name) for name in names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +282,7 @@ class _Builder:
         )
         self.unknown()
         self.truncation()
-        return replace(record, warnings=tuple(self.warnings))
+        return evolve(record, warnings=tuple(self.warnings))
 
     def layout(self) -> str:
         """'page' when blank lines separate the blocks, 'list' for the compact dash list."""
@@ -394,7 +407,7 @@ class _Builder:
             return
         last = authors[-1]
         joined = affiliation if last.affiliation is None else f"{last.affiliation}; {affiliation}"
-        authors[-1] = replace(last, affiliation=joined)
+        authors[-1] = evolve(last, affiliation=joined)
 
     def summary(self) -> tuple[str | None, tuple[str, ...]]:
         found = self.lines("summary")
@@ -462,7 +475,7 @@ class _Builder:
             self.warn(
                 "bad-year", f"line {line}: cannot read the year {year_text!r}: left null", line
             )
-        return pages, replace(book, publisher=publisher, print_year=year), doi
+        return pages, evolve(book, publisher=publisher, print_year=year), doi
 
     @cached_property
     def info_segments(self) -> list[tuple[int, list[tuple[str, str]]]]:

@@ -3,6 +3,7 @@ reading the records back gives exactly what grouping the full records gives."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from precarious.cli import cli
 from precarious.corpus import Corpus, Filed, extract_all, extract_source, select
 from precarious.index import Index
 from precarious.reader import page_paths
-from precarious.records import Record, extract
+from precarious.records import Record, evolve, extract
 from tests.conftest import FIXTURES, SEEDS
 from tests.pagemaker import page
 
@@ -128,3 +129,11 @@ def test_records_fetched_from_the_index_are_the_records(tmp_path: Path) -> None:
             assert isinstance(mine, Filed)
             assert dicts(mine) == dicts(r for r in full.records if r.book.id == book.id)
         index.close()
+
+
+@given(st.sampled_from(PAGES), st.text(max_size=5) | st.none())
+def test_evolve_is_dataclasses_replace(record: Record, title: str | None) -> None:
+    assert evolve(record, title=title, summary=()) == replace(record, title=title, summary=())
+    assert evolve(record.book, id=title) == replace(record.book, id=title)
+    with pytest.raises(TypeError, match="Record has no field nonsense"):
+        evolve(record, nonsense=1)
