@@ -94,6 +94,8 @@ def extract_all(
         if progress is not None:
             progress(done, len(found))
     del results
+    if keep != "evidence":
+        del found  # the walk's list of files: not needed while the books are worked out
     shelf = arrange(kept)
     problems = tuple(errors)
     if keep == "records":

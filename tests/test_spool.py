@@ -3,6 +3,7 @@ reading the records back gives exactly what grouping the full records gives."""
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,11 +12,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import precarious.corpus
 from precarious.books import arrange, evidence, refiled
 from precarious.cli import cli
 from precarious.corpus import Corpus, Filed, extract_all, extract_source, select
 from precarious.index import Index
-from precarious.reader import page_paths
+from precarious.reader import Source, page_paths
 from precarious.records import Record, evolve, extract
 from tests.conftest import FIXTURES, SEEDS
 from tests.pagemaker import page
@@ -137,3 +139,20 @@ def test_evolve_is_dataclasses_replace(record: Record, title: str | None) -> Non
     assert evolve(record.book, id=title) == replace(record.book, id=title)
     with pytest.raises(TypeError, match="Record has no field nonsense"):
         evolve(record, nonsense=1)
+
+
+def test_the_walk_is_dropped_before_the_grouping(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The walk's list of files (a Path and a stat for each) is not needed once the files
+    # are read: on 100,000 pages it was 70 MB held through the grouping for nothing.
+    alive: list[int] = []
+    real = precarious.corpus.arrange
+
+    def watching(records: list[Record]) -> object:
+        gc.collect()
+        alive.append(sum(isinstance(o, Source) for o in gc.get_objects()))
+        return real(records)
+
+    monkeypatch.setattr(precarious.corpus, "arrange", watching)
+    for keep in ("spool", "records"):
+        extract_all([FIXTURES / "corpus"], keep=keep)  # type: ignore[arg-type]
+    assert alive == [0, 0]
