@@ -13,8 +13,10 @@ from click.testing import CliRunner
 
 import precarious.corpus
 import precarious.index
+from precarious.books import Shelf, arrange
 from precarious.cli import cli
 from precarious.index import Index, default_path
+from precarious.records import Record
 from tests.conftest import SEEDS
 
 CH4, PREFACE, CH6 = "000_89d64f6c4c7f9a3b", "002_84761bd352faf2a0", "004_c3effe51be84b58d"
@@ -163,11 +165,10 @@ def test_errors_are_indexed_too_and_name_this_runs_path(corpus: Path) -> None:
 def arranged(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many pages each grouping of a corpus was worked out for."""
     sizes: list[int] = []
-    real = precarious.corpus.arrange
 
-    def counting(records: list[object]) -> object:
+    def counting(records: list[Record]) -> Shelf:
         sizes.append(len(records))
-        return real(records)  # type: ignore[arg-type]
+        return arrange(records)
 
     monkeypatch.setattr(precarious.corpus, "arrange", counting)
     return sizes
