@@ -49,14 +49,18 @@ class Row:
     met: bool | None = None
 
 
-def timed(cmd: list[str], repeat: int, **kw: object) -> tuple[float, list[str]]:
-    """Median seconds of `repeat` runs, and the stderr lines of the last."""
+def timed(
+    cmd: list[str], repeat: int, out: Path | None = None, **kw: object
+) -> tuple[float, list[str]]:
+    """Median seconds of `repeat` runs, and the stderr lines of the last; stdout goes to
+    `out` (each run overwrites it) or nowhere."""
     times, err = [], ""
     for _ in range(repeat):
         start = time.perf_counter()
-        done = subprocess.run(
-            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False, **kw
-        )  # type: ignore[call-overload]
+        with open(out or os.devnull, "wb") as sink:
+            done = subprocess.run(
+                cmd, stdout=sink, stderr=subprocess.PIPE, text=True, check=False, **kw
+            )  # type: ignore[call-overload]
         times.append(time.perf_counter() - start)
         err = done.stderr
         if done.returncode not in (0, 1):
@@ -118,8 +122,8 @@ def startup(rows: list[Row]) -> float:
 
 def throughput(rows: list[Row], folder: Path, size: int, repeat: int) -> dict[str, float]:
     megabytes = size_of(folder) / 1e6
-    read, _ = timed([PYTHON, ROOT / "benchmarks" / "floors.py", "read", str(folder)], repeat)
-    naive, _ = timed([PYTHON, ROOT / "benchmarks" / "floors.py", "naive", str(folder)], repeat)
+    read, _ = timed([PYTHON, str(ROOT / "benchmarks" / "floors.py"), "read", str(folder)], repeat)
+    naive, _ = timed([PYTHON, str(ROOT / "benchmarks" / "floors.py"), "naive", str(folder)], repeat)
     rows.append(
         Row(
             f"{size} pages: read every file (floor)",
@@ -147,7 +151,7 @@ def throughput(rows: list[Row], folder: Path, size: int, repeat: int) -> dict[st
             str(jobs),
             str(folder),
         ]
-        t, err = timed(cmd, repeat)
+        t, err = timed(cmd, repeat, output(folder, jobs))
         out[f"jobs{jobs}"], out[f"rss{jobs}"] = t, peak_kb(err)
         against = naive if jobs == 1 else out["jobs1"]
         ratio = t / against
@@ -165,21 +169,23 @@ def throughput(rows: list[Row], folder: Path, size: int, repeat: int) -> dict[st
     return out
 
 
+def output(folder: Path, jobs: int) -> Path:
+    """Where the timed `list --jsonl` runs write, to be checked after (not run again)."""
+    return folder.with_name(f"{folder.name}.jobs{jobs}.jsonl")
+
+
 def correct(rows: list[Row], folder: Path, size: int) -> None:
-    done = subprocess.run(
-        [str(BIN), "list", "--jsonl", "--no-cache", str(folder)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    records = [json.loads(line) for line in done.stdout.splitlines()]
+    """The records of the timed runs against the truth file, and --jobs 2 against 1."""
+    one, two = output(folder, 1).read_bytes(), output(folder, 2).read_bytes()
+    records = [json.loads(line) for line in one.splitlines()]
     wrong = mismatches(load_truth(folder), records)
+    same = one == two
     rows.append(
         Row(
             f"{size} pages: records against the truth file",
-            f"{len(wrong)} wrong",
+            f"{len(wrong)} wrong, --jobs 2 {'byte for byte the same' if same else 'DIFFERS'}",
             target="0 wrong",
-            met=not wrong,
+            met=not wrong and same,
         )
     )
 
