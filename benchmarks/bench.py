@@ -177,6 +177,8 @@ def output(folder: Path, jobs: int) -> Path:
 def correct(rows: list[Row], folder: Path, size: int) -> None:
     """The records of the timed runs against the truth file, and --jobs 2 against 1."""
     one, two = output(folder, 1).read_bytes(), output(folder, 2).read_bytes()
+    output(folder, 1).unlink()
+    output(folder, 2).unlink()
     records = [json.loads(line) for line in one.splitlines()]
     wrong = mismatches(load_truth(folder), records)
     same = one == two
