@@ -229,7 +229,7 @@ def extract_source(source: Source | PrecariousError) -> Record | PrecariousError
     if isinstance(source, PrecariousError):
         return source
     try:
-        return extract_page(read_page(source.path, source.id))
+        return extract_page(read_page(source.file, source.id))
     except PrecariousError as err:
         # Without its traceback: the frames it names would keep alive every file of the
         # walk (and whatever else they hold) for as long as the problem is reported.
@@ -267,7 +267,7 @@ def _indexed(
 def _relabel(result: Record | PrecariousError, source: Source) -> Record | PrecariousError:
     """A cached result under the id and path of this run (the same file may be reached
     from another folder)."""
-    where = shown(source.path)
+    where = shown(source.file)
     if isinstance(result, Record):
         same = (result.id, result.source) == (source.id, where)
         return result if same else evolve(result, id=source.id, source=where)

@@ -153,7 +153,7 @@ class Index:
 
         digest = hashlib.sha256(parser_version(_PARSER + _GROUPING).encode())
         for s in found:
-            item = (s.id, shown(s.path), s.stat) if isinstance(s, Source) else str(s)
+            item = (s.id, shown(s.file), s.stat) if isinstance(s, Source) else str(s)
             digest.update(repr(item).encode("utf-8", "surrogateescape") + b"\0")
         return digest.hexdigest()
 
@@ -218,7 +218,7 @@ def _key(source: Source) -> Key | None:
     the file cannot be stat'ed."""
     if source.stat is None:
         try:
-            info = os.stat(source.path)
+            info = os.stat(source.file)
         except OSError:
             return None
         dev, ino, size, mtime = info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns

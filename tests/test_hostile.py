@@ -205,8 +205,8 @@ def test_a_file_deleted_during_the_run(tmp_path: Path, monkeypatch: pytest.Monke
     folder = corpus_with(tmp_path, "zz-gone.txt", GOOD)
     real_read = precarious.corpus.read_page
 
-    def read_and_delete(path: Path, name: str | None = None) -> object:
-        if path.name == f"{CH4}.txt":
+    def read_and_delete(path: Path | str, name: str | None = None) -> object:
+        if Path(path).name == f"{CH4}.txt":
             (folder / "zz-gone.txt").unlink()  # listed already, gone before it is read
         return real_read(path, name)
 
