@@ -212,7 +212,12 @@ def _walk(top: Path) -> Iterator[tuple[str, str, os.stat_result] | PrecariousErr
     a folder's files before its subfolders; hidden files and folders are skipped, and a
     folder that cannot be listed or is reached again through a symlink is reported. One
     stat per file: the folder listing says which entries are files."""
-    visited = {os.path.realpath(top)}
+    try:
+        info = os.stat(top)
+    except OSError as err:  # gone since it was found to be a folder
+        yield UnreadableFile(shown(top), _reason(err))
+        return
+    visited = {(info.st_dev, info.st_ino)}  # folders, known as files are (not by realpath)
     pending = [(os.fspath(top), "")]  # (folder, its path below top)
     while pending:
         folder, below = pending.pop()
@@ -227,11 +232,15 @@ def _walk(top: Path) -> Iterator[tuple[str, str, os.stat_result] | PrecariousErr
             if entry.name.startswith("."):
                 continue
             if entry.is_dir():
-                real = os.path.realpath(entry.path)
-                if real in visited:
+                try:
+                    info = entry.stat()
+                except OSError as err:  # gone since the listing
+                    yield UnreadableFile(shown(entry.path), _reason(err))
+                    continue
+                if (info.st_dev, info.st_ino) in visited:
                     yield UnreadableFile(shown(entry.path), "folder already read (a symlink loop?)")
                 else:
-                    visited.add(real)
+                    visited.add((info.st_dev, info.st_ino))
                     subfolders.append((entry.path, f"{below}{entry.name}/"))
             elif entry.name.casefold().endswith(".txt"):
                 if not entry.is_file():
