@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Literal, NamedTuple, overload
 
 from precarious.books import CorpusBook, arrange, evidence, refiled
 from precarious.errors import NotAChapter, PrecariousError, UnreadableFile, WriteFailed
@@ -81,15 +81,18 @@ def extract_all(
             return Corpus(Filed(shelf.records, fetch), problems, shelf.books, shelf.loose)
     kept: list[Record] = []
     errors: list[PrecariousError] = []
-    results = _results(found, jobs) if index is None else _indexed(found, jobs, index)
+    pack = keep == "spool"
+    results = _results(found, jobs, pack) if index is None else _indexed(found, jobs, index, pack)
     shared = _Shared()
-    spooled = _Spool() if keep == "spool" else None
+    spooled = _Spool() if pack else None
     for done, result in enumerate(results, 1):
         if isinstance(result, PrecariousError):
             errors.append(result)
-        else:
+        elif isinstance(result, Packed):
             if spooled is not None:
-                spooled.write(result)
+                spooled.write(result.blob)
+            kept.append(shared(result.evidence))
+        else:
             kept.append(shared(result if keep == "records" else evidence(result)))
         if progress is not None:
             progress(done, len(found))
@@ -148,10 +151,11 @@ class _Spool:
             self.file = tempfile.TemporaryFile()  # noqa: SIM115 (open as long as the corpus)
         self.offsets = array("q")
 
-    def write(self, record: Record) -> None:
+    def write(self, blob: bytes) -> None:
+        """Add a pickled record."""
         with _spooling():
             self.offsets.append(self.file.tell())
-            pickle.dump(record, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.file.write(blob)
 
     def records(self, filed: Sequence[Record]) -> Filed:
         with _spooling():
@@ -236,11 +240,32 @@ def extract_source(source: Source | PrecariousError) -> Record | PrecariousError
         return err.with_traceback(None)
 
 
+class Packed(NamedTuple):
+    """A record as the spool takes it: its evidence, and the record pickled (by the worker
+    that made it, so that the parent process neither unpickles nor pickles it again)."""
+
+    evidence: Record
+    blob: bytes
+
+
+Made = Record | Packed | PrecariousError
+
+
+def _packed(result: Record | PrecariousError) -> Packed | PrecariousError:
+    if isinstance(result, PrecariousError):
+        return result
+    return Packed(evidence(result), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _extract_packed(source: Source | PrecariousError) -> Packed | PrecariousError:
+    return _packed(extract_source(source))
+
+
 def _indexed(
-    found: list[Source | PrecariousError], jobs: int, index: Index
-) -> Iterator[Record | PrecariousError]:
+    found: list[Source | PrecariousError], jobs: int, index: Index, pack: bool
+) -> Iterator[Made]:
     """_results, taking what the index holds for unchanged files and storing the rest."""
-    cached: dict[int, Record | PrecariousError] = {}
+    cached: dict[int, Made] = {}
     keys: dict[int, Key] = {}
     for i, source in enumerate(found):
         if isinstance(source, Source):
@@ -248,9 +273,10 @@ def _indexed(
             if key is not None:
                 keys[i] = key
             if hit is not None:
-                cached[i] = _relabel(hit, source)
+                hit = _relabel(hit, source)
+                cached[i] = _packed(hit) if pack else hit
     misses = [s for i, s in enumerate(found) if i not in cached]
-    fresh = _results(misses, jobs)
+    fresh = _results(misses, jobs, pack)
     try:
         for i in range(len(found)):
             if i in cached:
@@ -258,7 +284,7 @@ def _indexed(
                 continue
             result = next(fresh)
             if i in keys:
-                index.put(keys[i], result)
+                index.put(keys[i], result.blob if isinstance(result, Packed) else result)
             yield result
     finally:
         index.flush()
@@ -276,11 +302,11 @@ def _relabel(result: Record | PrecariousError, source: Source) -> Record | Preca
     return result
 
 
-def _results(
-    found: list[Source | PrecariousError], jobs: int
-) -> Iterator[Record | PrecariousError]:
+def _results(found: list[Source | PrecariousError], jobs: int, pack: bool) -> Iterator[Made]:
+    """What each file gives, in order: its record (packed for the spool), or its error."""
+    work: Callable[[Source | PrecariousError], Made] = _extract_packed if pack else extract_source
     if jobs <= 1 or len(found) < 2 * jobs:
-        yield from map(extract_source, found)
+        yield from map(work, found)
         return
     # Imported here: a process pool costs start-up time that one process never needs.
     import multiprocessing
@@ -290,4 +316,4 @@ def _results(
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
         # Chunks big enough to keep pickling cheap, small enough to spread the work.
         chunk = max(1, min(256, len(found) // (jobs * 8)))
-        yield from pool.map(extract_source, found, chunksize=chunk)
+        yield from pool.map(work, found, chunksize=chunk)

@@ -136,12 +136,14 @@ class Index:
             self._rebuild()
             return None, key
 
-    def put(self, key: Key, result: Result) -> None:
+    def put(self, key: Key, result: Result | bytes) -> None:
+        """Store what a file gave (or its pickle, when it was pickled already)."""
         # A file changed within the last seconds could change again within the same mtime
         # tick and keep its size: it is not cached until it has been still for a while.
         if self.db is None or time.time_ns() - key[2] < _SETTLED_NS:
             return
-        self.pending.append((*key, parser_version(), pickle.dumps(result, protocol=5)))
+        blob = result if isinstance(result, bytes) else pickle.dumps(result, protocol=5)
+        self.pending.append((*key, parser_version(), blob))
         if len(self.pending) >= 500:
             self.flush()
 
