@@ -167,7 +167,7 @@ def _shelve(
 ) -> Shelf:
     """Build the books of the groups, and fill in each record's book and placement."""
     out = list(records)
-    books: list[CorpusBook] = []
+    books: list[tuple[int, CorpusBook]] = []  # (where its first page is, the book)
     taken: set[str] = set()
     filed: dict[Book, Book] = {}  # most pages of a book end with the same: one copy of it
     for g, joiners in groups.items():
@@ -180,12 +180,11 @@ def _shelve(
             ours = evolve(r.book, id=book.id, joined_by=by, joined_source=source)
             out[i] = evolve(r, book=filed.setdefault(ours, ours), placement=placed.get(r.id))
             fixed.append(out[i])
-        books.append(evolve(book, records=tuple(fixed)))
-    order = {r.id: n for n, r in enumerate(records)}
-    books.sort(key=lambda b: order[b.records[0].id])
+        books.append((members[0], evolve(book, records=tuple(fixed))))
+    books.sort(key=lambda pair: pair[0])  # in the order of their first pages
     return Shelf(
         tuple(out),
-        tuple(books),
+        tuple(book for _, book in books),
         tuple((records[i].id, why) for i, why in sorted(loose.items())),
     )
 
