@@ -88,7 +88,7 @@ def extract_all(
     for done, result in enumerate(results, 1):
         if isinstance(result, PrecariousError):
             errors.append(result)
-        elif isinstance(result, Packed):
+        elif isinstance(result, _Packed):
             if spooled is not None:
                 spooled.write(result.blob)
             kept.append(shared(result.evidence))
@@ -240,7 +240,7 @@ def extract_source(source: Source | PrecariousError) -> Record | PrecariousError
         return err.with_traceback(None)
 
 
-class Packed(NamedTuple):
+class _Packed(NamedTuple):
     """A record as the spool takes it: its evidence, and the record pickled (by the worker
     that made it, so that the parent process neither unpickles nor pickles it again)."""
 
@@ -248,24 +248,24 @@ class Packed(NamedTuple):
     blob: bytes
 
 
-Made = Record | Packed | PrecariousError
+_Made = Record | _Packed | PrecariousError
 
 
-def _packed(result: Record | PrecariousError) -> Packed | PrecariousError:
+def _pack(result: Record | PrecariousError) -> _Packed | PrecariousError:
     if isinstance(result, PrecariousError):
         return result
-    return Packed(evidence(result), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return _Packed(evidence(result), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _extract_packed(source: Source | PrecariousError) -> Packed | PrecariousError:
-    return _packed(extract_source(source))
+def _extract_packed(source: Source | PrecariousError) -> _Packed | PrecariousError:
+    return _pack(extract_source(source))
 
 
 def _indexed(
     found: list[Source | PrecariousError], jobs: int, index: Index, pack: bool
-) -> Iterator[Made]:
+) -> Iterator[_Made]:
     """_results, taking what the index holds for unchanged files and storing the rest."""
-    cached: dict[int, Made] = {}
+    cached: dict[int, _Made] = {}
     keys: dict[int, Key] = {}
     for i, source in enumerate(found):
         if isinstance(source, Source):
@@ -274,7 +274,7 @@ def _indexed(
                 keys[i] = key
             if hit is not None:
                 hit = _relabel(hit, source)
-                cached[i] = _packed(hit) if pack else hit
+                cached[i] = _pack(hit) if pack else hit
     misses = [s for i, s in enumerate(found) if i not in cached]
     fresh = _results(misses, jobs, pack)
     try:
@@ -284,7 +284,7 @@ def _indexed(
                 continue
             result = next(fresh)
             if i in keys:
-                index.put(keys[i], result.blob if isinstance(result, Packed) else result)
+                index.put(keys[i], result.blob if isinstance(result, _Packed) else result)
             yield result
     finally:
         index.flush()
@@ -302,9 +302,9 @@ def _relabel(result: Record | PrecariousError, source: Source) -> Record | Preca
     return result
 
 
-def _results(found: list[Source | PrecariousError], jobs: int, pack: bool) -> Iterator[Made]:
+def _results(found: list[Source | PrecariousError], jobs: int, pack: bool) -> Iterator[_Made]:
     """What each file gives, in order: its record (packed for the spool), or its error."""
-    work: Callable[[Source | PrecariousError], Made] = _extract_packed if pack else extract_source
+    work: Callable[[Source | PrecariousError], _Made] = _extract_packed if pack else extract_source
     if jobs <= 1 or len(found) < 2 * jobs:
         yield from map(work, found)
         return
