@@ -25,7 +25,7 @@ import sqlite3
 import sys
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -77,10 +77,12 @@ def parser_version(modules: tuple[str, ...] = _PARSER) -> str:
     return f"{crc:08x}"
 
 
-def _settled(found: Sequence[Source | PrecariousError]) -> bool:
-    """No file changed in the last seconds (see Index.put)."""
+def _settled(mtimes: Iterable[int]) -> bool:
+    """Files last changed at these times (ns) have been still for a while. A file changed
+    within the last seconds could change again within the same mtime tick and keep its
+    size: what it gave is not kept until then."""
     now = time.time_ns()
-    return all(now - s.stat[3] >= _SETTLED_NS for s in found if isinstance(s, Source) and s.stat)
+    return all(now - mtime >= _SETTLED_NS for mtime in mtimes)
 
 
 class Index:
@@ -138,9 +140,7 @@ class Index:
 
     def put(self, key: Key, result: Result | bytes) -> None:
         """Store what a file gave (or its pickle, when it was pickled already)."""
-        # A file changed within the last seconds could change again within the same mtime
-        # tick and keep its size: it is not cached until it has been still for a while.
-        if self.db is None or time.time_ns() - key[2] < _SETTLED_NS:
+        if self.db is None or not _settled([key[2]]):
             return
         blob = result if isinstance(result, bytes) else pickle.dumps(result, protocol=5)
         self.pending.append((*key, parser_version(), blob))
@@ -179,7 +179,9 @@ class Index:
     ) -> None:
         """Store a corpus's grouping, unless one of its files changed in the last seconds;
         only the newest few corpora are kept."""
-        if self.db is None or not _settled(found):
+        if self.db is None or not _settled(
+            s.stat[3] for s in found if isinstance(s, Source) and s.stat
+        ):
             return
         try:
             with self.db:
