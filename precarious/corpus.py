@@ -7,6 +7,7 @@ import pickle
 import sys
 import tempfile
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -82,7 +83,7 @@ def extract_all(
     kept: list[Record] = []
     errors: list[PrecariousError] = []
     pack = keep == "spool"
-    results = _results(found, jobs, pack) if index is None else _indexed(found, jobs, index, pack)
+    results = _made(found, jobs, pack, index)
     shared = _Shared()
     spooled = _Spool() if pack else None
     for done, result in enumerate(results, 1):
@@ -261,33 +262,72 @@ def _extract_packed(source: Source | PrecariousError) -> _Packed | PrecariousErr
     return _pack(extract_source(source))
 
 
-def _indexed(
-    found: list[Source | PrecariousError], jobs: int, index: Index, pack: bool
+# Files looked up and handed to the workers at a time (see _made).
+_WINDOW = 512
+
+
+def _made(
+    found: list[Source | PrecariousError], jobs: int, pack: bool, index: Index | None
 ) -> Iterator[_Made]:
-    """_results, taking what the index holds for unchanged files and storing the rest."""
+    """What each file gives, in order: its record (packed for the spool) or its error. With
+    an index, an unchanged file's is taken from it and the others' are stored in it.
+
+    Files go through in windows, the next one handed to the workers (or looked up) while
+    this one is taken: however large the corpus, about two windows of results wait in
+    memory. (A pool's map takes every file at once and keeps every result it runs ahead
+    with; the index's hits for every file would be the whole corpus, pickled.)"""
+    work: Callable[[Source | PrecariousError], _Made] = _extract_packed if pack else extract_source
+    try:
+        with _mapper(jobs, len(found)) as run:
+            ahead: deque[Iterator[_Made]] = deque()
+            for start in range(0, len(found), _WINDOW):
+                ahead.append(_window(found[start : start + _WINDOW], run, work, index, pack))
+                if len(ahead) > 1:
+                    yield from ahead.popleft()
+            while ahead:
+                yield from ahead.popleft()
+    finally:
+        if index is not None:
+            index.flush()
+
+
+_Run = Callable[
+    [Callable[[Source | PrecariousError], _Made], list[Source | PrecariousError]], Iterator[_Made]
+]
+
+
+def _window(
+    window: list[Source | PrecariousError],
+    run: _Run,
+    work: Callable[[Source | PrecariousError], _Made],
+    index: Index | None,
+    pack: bool,
+) -> Iterator[_Made]:
+    """Start on a window now (its index lookups, its files handed to `run`); the iterator
+    gives its results in order, storing the fresh ones in the index."""
     cached: dict[int, _Made] = {}
     keys: dict[int, Key] = {}
-    for i, source in enumerate(found):
-        if isinstance(source, Source):
+    for i, source in enumerate(window):
+        if index is not None and isinstance(source, Source):
             hit, key = index.get(source)
             if key is not None:
                 keys[i] = key
             if hit is not None:
                 hit = _relabel(hit, source)
                 cached[i] = _pack(hit) if pack else hit
-    misses = [s for i, s in enumerate(found) if i not in cached]
-    fresh = _results(misses, jobs, pack)
-    try:
-        for i in range(len(found)):
+    fresh = run(work, [s for i, s in enumerate(window) if i not in cached])
+
+    def results() -> Iterator[_Made]:
+        for i in range(len(window)):
             if i in cached:
                 yield cached[i]
                 continue
             result = next(fresh)
-            if i in keys:
+            if index is not None and i in keys:
                 index.put(keys[i], result.blob if isinstance(result, _Packed) else result)
             yield result
-    finally:
-        index.flush()
+
+    return results()
 
 
 def _relabel(result: Record | PrecariousError, source: Source) -> Record | PrecariousError:
@@ -302,11 +342,12 @@ def _relabel(result: Record | PrecariousError, source: Source) -> Record | Preca
     return result
 
 
-def _results(found: list[Source | PrecariousError], jobs: int, pack: bool) -> Iterator[_Made]:
-    """What each file gives, in order: its record (packed for the spool), or its error."""
-    work: Callable[[Source | PrecariousError], _Made] = _extract_packed if pack else extract_source
-    if jobs <= 1 or len(found) < 2 * jobs:
-        yield from map(work, found)
+@contextmanager
+def _mapper(jobs: int, files: int) -> Iterator[_Run]:
+    """A map over `jobs` worker processes (the results in order), or the plain one when one
+    process will do."""
+    if jobs <= 1 or files < 2 * jobs:
+        yield map
         return
     # Imported here: a process pool costs start-up time that one process never needs.
     import multiprocessing
@@ -314,6 +355,5 @@ def _results(found: list[Source | PrecariousError], jobs: int, pack: bool) -> It
 
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        # Chunks big enough to keep pickling cheap, small enough to spread the work.
-        chunk = max(1, min(256, len(found) // (jobs * 8)))
-        yield from pool.map(work, found, chunksize=chunk)
+        # Chunks big enough to keep pickling cheap, small enough to spread a window's work.
+        yield lambda work, items: pool.map(work, items, chunksize=max(1, len(items) // (jobs * 4)))

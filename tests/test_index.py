@@ -15,9 +15,11 @@ import precarious.corpus
 import precarious.index
 from precarious.books import Shelf, arrange
 from precarious.cli import cli
+from precarious.corpus import Keep, extract_all
 from precarious.index import Index, default_path
+from precarious.reader import Source
 from precarious.records import Record
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, copies
 
 CH4, PREFACE, CH6 = "000_89d64f6c4c7f9a3b", "002_84761bd352faf2a0", "004_c3effe51be84b58d"
 LONG_AGO = time.time() - 3600
@@ -254,3 +256,42 @@ def test_only_the_last_few_corpora_are_kept(corpus: Path, tmp_path: Path) -> Non
     with sqlite3.connect(default_path()) as db:
         (count,) = db.execute("SELECT count(*) FROM shelves").fetchone()
     assert count == precarious.index._SHELVES_KEPT
+
+
+def lookups_before_the_first_record(folder: Path, jobs: int, keep: Keep) -> tuple[int, int]:
+    """How many files extract_all had looked up in the index when the first record was
+    taken, and in all."""
+    index = Index()
+    asked: list[Source] = []
+    real_get = index.get
+
+    def get(source: Source) -> tuple[object, object]:
+        asked.append(source)
+        return real_get(source)
+
+    first: list[int] = []
+    index.get = get  # type: ignore[method-assign, assignment]
+    corpus = extract_all(
+        [folder], jobs, lambda done, _: first.append(len(asked)) if done == 1 else None, index, keep
+    )
+    index.close()
+    assert len(corpus.records) == 40
+    return first[0], len(asked)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("keep", ["records", "spool"])
+def test_files_go_through_a_window_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int, keep: Keep
+) -> None:
+    """Cold or warm, with one process or a pool, the first record is taken before more than
+    two windows of files are looked up and handed on: the index's hits and the workers'
+    results for the whole corpus never wait in memory together."""
+    folder = copies(tmp_path / "many", 40)
+    for file in folder.iterdir():
+        os.utime(file, (LONG_AGO, LONG_AGO))
+    monkeypatch.setattr(precarious.corpus, "_WINDOW", 4)
+    assert lookups_before_the_first_record(folder, jobs, keep) == (8, 40)  # two windows of 4
+    stored = sqlite3.connect(default_path()).execute("SELECT count(*) FROM pages")
+    assert stored.fetchone() == (40,)  # so this run is a warm one:
+    assert lookups_before_the_first_record(folder, jobs, keep) == (8, 40)
