@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -298,7 +299,7 @@ def _format_of(fmt: str | None, target: Path | None, extensions: dict[str, str])
     return named
 
 
-def _write(text: str | Iterable[str], output: Path | None) -> None:
+def _write(text: Text, output: Path | None) -> None:
     """To stdout, or atomically to the file -o names; text may come in chunks, written as
     they are made."""
     from precarious.atomic import write_atomic
@@ -314,32 +315,37 @@ def _write(text: str | Iterable[str], output: Path | None) -> None:
         _fail(str(err))
 
 
+Text = str | Iterable[str]  # a whole output, or its chunks in order
+
+
 def _emit(
     fmt: str | None,
-    data: Callable[[], Any],
-    grid: Callable[[], Grid],
+    machine: Callable[[str], Text],
     table: Callable[[int], str],
     output: Path | None = None,
 ) -> None:
-    """Print (or write to -o) in the format asked for or the default; only the view asked
-    for is built."""
-    from precarious import render
-
+    """Print (or write to -o) in the format asked for or the default: machine(fmt) for
+    JSON, JSON Lines, TSV and CSV, else the table. Only the view asked for is built."""
     target = _target(output)
     fmt = _format(_format_of(fmt, target, TABLE_EXTENSIONS))
     if fmt == "table" and target is not None:
         raise click.UsageError("a table is drawn for the terminal: write --tsv, --csv or JSON")
-    text: str | Iterable[str]
-    if fmt == "json":
-        found = data()
-        text = render.to_json(found) if isinstance(found, dict) else render.json_chunks(found)
-    elif fmt == "jsonl":
-        text = render.jsonl_chunks(data())
-    elif fmt in ("tsv", "csv"):
-        text = render.delimited_chunks(fmt, grid())
-    else:
-        text = table(_width())
-    _write(text, output)
+    _write(table(_width()) if fmt == "table" else machine(fmt), output)
+
+
+def _machine(data: Callable[[], Any], grid: Callable[[], Grid]) -> Callable[[str], Text]:
+    """The machine formats of a view: JSON and JSON Lines of data(), TSV and CSV of grid()."""
+    from precarious import render
+
+    def text(fmt: str) -> Text:
+        if fmt == "json":
+            found = data()
+            return render.to_json(found) if isinstance(found, dict) else render.json_chunks(found)
+        if fmt == "jsonl":
+            return render.jsonl_chunks(data())
+        return render.delimited_chunks(fmt, grid())
+
+    return text
 
 
 TABLE_EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".tsv": "tsv", ".csv": "csv"}
@@ -391,13 +397,17 @@ def list_command(
       precarious list --jsonl | jq -c 'select(.warnings | length > 0) | .id'
     """
     from precarious import render
+    from precarious.corpus import mapped
 
     loaded = _load(paths, corpus, spool=True)
     records = _in_book(loaded, book)
+    jobs = click.get_current_context().meta.get("precarious.jobs") or 1
     _emit(
         fmt,
-        lambda: (r.to_dict() for r in records),
-        lambda: render.records_grid(records),
+        # record by record, by --jobs processes
+        lambda fmt: render.records_chunks(
+            fmt, mapped(records, partial(render.record_item, fmt), jobs)
+        ),
         lambda width: render.records_table(records, width),
         output,
     )
@@ -495,8 +505,7 @@ def books(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None) -> None
     found = _load(paths, corpus).books
     _emit(
         fmt,
-        lambda: (book_dict(b) for b in found),
-        lambda: render.books_grid(found),
+        _machine(lambda: (book_dict(b) for b in found), lambda: render.books_grid(found)),
         lambda width: render.books_table(found, width),
     )
 
@@ -543,8 +552,7 @@ def toc_command(
         _fail(str(err))
     _emit(
         fmt,
-        lambda: toc_dict(chosen),
-        lambda: render.toc_grid(chosen),
+        _machine(lambda: toc_dict(chosen), lambda: render.toc_grid(chosen)),
         lambda width: render.toc_table(chosen, width),
     )
 
@@ -590,8 +598,7 @@ def check_command(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None)
     }
     _emit(
         fmt,
-        lambda: report,
-        lambda: render.check_grid(findings),
+        _machine(lambda: report, lambda: render.check_grid(findings)),
         lambda width: render.check_table(findings, summary, width),
     )
     if findings:

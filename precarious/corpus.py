@@ -3,6 +3,7 @@ the evidence one page lends another."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import sys
 import tempfile
@@ -12,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple, overload
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, overload
 
 from precarious.books import CorpusBook, arrange, evidence, refiled
 from precarious.errors import NotAChapter, PrecariousError, UnreadableFile, WriteFailed
@@ -125,6 +126,57 @@ def select(records: Sequence[Record], keep: Callable[[Record], bool]) -> Sequenc
     return [r for r in records if keep(r)]
 
 
+T = TypeVar("T")
+_FORK = sys.platform == "linux"  # elsewhere the default is spawn, and fork is unsafe
+
+
+def mapped(records: Sequence[Record], func: Callable[[Record], T], jobs: int = 1) -> Iterator[T]:
+    """func(record) for each record, in order. For records read back from the spool and
+    jobs > 1, that many forked processes read them back and run func (which need not
+    pickle), and this one only gathers the results: so `list --jobs 2` makes its output
+    in parallel too."""
+    forkable = isinstance(records, Filed) and records.forkable and _FORK
+    if jobs <= 1 or not forkable or len(records) <= _SPAN:
+        yield from map(func, records)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    spans = [(i, min(i + _SPAN, len(records))) for i in range(0, len(records), _SPAN)]
+    with ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_MAPPING.append,  # in each forked process: its records and func
+        initargs=((records, func),),
+    ) as pool:
+        runs = (
+            pool.map(_map_span, spans[at : at + 2 * jobs]) for at in range(0, len(spans), 2 * jobs)
+        )
+        for results in _one_ahead(runs):
+            yield from results
+
+
+_SPAN = 256  # records a process maps at a time
+_MAPPING: list[tuple[Sequence[Record], Callable[[Record], Any]]] = []  # set in a worker
+
+
+def _map_span(span: tuple[int, int]) -> list[Any]:
+    records, func = _MAPPING[0]
+    return [func(records[i]) for i in range(*span)]
+
+
+def _one_ahead(started: Iterable[Iterator[T]]) -> Iterator[T]:
+    """Each iterator's items in turn, the next iterator started (taken from `started`) before
+    this one is gone through: work handed on a batch ahead, and no more."""
+    ahead: deque[Iterator[T]] = deque()
+    for iterator in started:
+        ahead.append(iterator)
+        if len(ahead) > 1:
+            yield from ahead.popleft()
+    while ahead:
+        yield from ahead.popleft()
+
+
 class _Shared:
     """Keeps one copy of each contents list and book (the pages of a book print the same
     ones: a third of what a record holds), however many pages arrive from workers or the
@@ -161,12 +213,13 @@ class _Spool:
     def records(self, filed: Sequence[Record]) -> Filed:
         with _spooling():
             self.file.flush()
-        return Filed(tuple(filed), self)
+            self.offsets.append(self.file.tell())  # where the last record ends
+        return Filed(tuple(filed), self, forkable=True)
 
     def __call__(self, i: int, filed: Record) -> Record:
-        # A seek within the file's buffer costs no system call.
-        self.file.seek(self.offsets[i])
-        record: Record = pickle.load(self.file)
+        # By position, not by seek: forked processes share the file's offset.
+        start, end = self.offsets[i], self.offsets[i + 1]
+        record: Record = pickle.loads(os.pread(self.file.fileno(), end - start, start))
         return record
 
 
@@ -200,14 +253,21 @@ class Filed(Sequence[Record]):
     """A corpus's records made as they are asked for: each fetched (from the spool, the
     index or its file) and given what arrange decided for its evidence (books.refiled)."""
 
-    def __init__(self, filed: tuple[Record, ...], fetch: Callable[[int, Record], Record]) -> None:
+    def __init__(
+        self,
+        filed: tuple[Record, ...],
+        fetch: Callable[[int, Record], Record],
+        forkable: bool = False,
+    ) -> None:
         self.filed, self.fetch = filed, fetch  # fetch(position, its evidence)
+        self.forkable = forkable  # a forked process can fetch them too (see `mapped`)
 
     def only(self, positions: Sequence[int]) -> Filed:
         """The records at these positions, still fetched only when asked for."""
         return Filed(
             tuple(self.filed[i] for i in positions),
             lambda j, filed: self.fetch(positions[j], filed),
+            self.forkable,
         )
 
     def __len__(self) -> int:
@@ -279,13 +339,11 @@ def _made(
     work: Callable[[Source | PrecariousError], _Made] = _extract_packed if pack else extract_source
     try:
         with _mapper(jobs, len(found)) as run:
-            ahead: deque[Iterator[_Made]] = deque()
-            for start in range(0, len(found), _WINDOW):
-                ahead.append(_window(found[start : start + _WINDOW], run, work, index, pack))
-                if len(ahead) > 1:
-                    yield from ahead.popleft()
-            while ahead:
-                yield from ahead.popleft()
+            windows = (
+                _window(found[start : start + _WINDOW], run, work, index, pack)
+                for start in range(0, len(found), _WINDOW)
+            )
+            yield from _one_ahead(windows)
     finally:
         if index is not None:
             index.flush()
@@ -353,7 +411,7 @@ def _mapper(jobs: int, files: int) -> Iterator[_Run]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    context = multiprocessing.get_context("fork" if _FORK else "spawn")
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
         # Chunks big enough to keep pickling cheap, small enough to spread a window's work.
         yield lambda work, items: pool.map(work, items, chunksize=max(1, len(items) // (jobs * 4)))

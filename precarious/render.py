@@ -102,10 +102,6 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def records_grid(records: Iterable[Record]) -> Grid:
-    return FLAT_COLUMNS, (flat_row(r) for r in records)
-
-
 def to_json(items: Iterable[dict[str, Any]] | dict[str, Any]) -> str:
     """One JSON document (an array, or one object), indented, UTF-8 as is."""
     if isinstance(items, dict):
@@ -116,9 +112,17 @@ def to_json(items: Iterable[dict[str, Any]] | dict[str, Any]) -> str:
 def json_chunks(items: Iterable[dict[str, Any]]) -> Iterator[str]:
     """A JSON array written an item at a time (the same bytes as json.dumps(list, indent=2)),
     so that a large output is never held whole."""
+    return _json_array(map(_json_item, items))
+
+
+def _json_item(item: dict[str, Any]) -> str:
+    return json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+
+
+def _json_array(texts: Iterable[str]) -> Iterator[str]:
     opening = "[\n  "
-    for item in items:
-        yield opening + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    for text in texts:
+        yield opening + text
         opening = ",\n  "
     yield "[]\n" if opening == "[\n  " else "\n]\n"
 
@@ -129,8 +133,11 @@ def to_jsonl(items: Iterable[dict[str, Any]]) -> str:
 
 
 def jsonl_chunks(items: Iterable[dict[str, Any]]) -> Iterator[str]:
-    for item in items:
-        yield json.dumps(item, ensure_ascii=False) + "\n"
+    return map(_jsonl_line, items)
+
+
+def _jsonl_line(item: dict[str, Any]) -> str:
+    return json.dumps(item, ensure_ascii=False) + "\n"
 
 
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -157,19 +164,39 @@ def delimited(fmt: str, grid: Grid) -> str:
 def delimited_chunks(fmt: str, grid: Grid) -> Iterator[str]:
     """A grid as TSV or CSV, a row at a time, written by the csv module."""
     header, rows = grid
+    return (_delimited_line(fmt, row) for row in itertools.chain([header], rows))
+
+
+def _delimited_line(fmt: str, row: Sequence[str]) -> str:
     out = io.StringIO()
-    tsv = fmt != "csv"
-    if tsv:
-        writer = csv.writer(
-            out, delimiter="\t", quoting=csv.QUOTE_NONE, quotechar=None, lineterminator="\n"
-        )
+    if fmt == "csv":
+        csv.writer(out, lineterminator="\r\n").writerow(row)
     else:
-        writer = csv.writer(out, lineterminator="\r\n")
-    for row in itertools.chain([header], rows):
-        writer.writerow([cell.translate(_TSV_ESCAPES) for cell in row] if tsv else row)
-        yield out.getvalue()
-        out.seek(0)
-        out.truncate()
+        csv.writer(
+            out, delimiter="\t", quoting=csv.QUOTE_NONE, quotechar=None, lineterminator="\n"
+        ).writerow([cell.translate(_TSV_ESCAPES) for cell in row])
+    return out.getvalue()
+
+
+def record_item(fmt: str, record: Record) -> str:
+    """A record as one item of a machine format, as `records_chunks` puts them together: a
+    line of JSON Lines, TSV or CSV (FLAT_COLUMNS), or an element of a JSON array. Items can
+    be made apart (in worker processes) and written in order."""
+    if fmt == "json":
+        return _json_item(record.to_dict())
+    if fmt == "jsonl":
+        return _jsonl_line(record.to_dict())
+    return _delimited_line(fmt, flat_row(record))
+
+
+def records_chunks(fmt: str, items: Iterable[str]) -> Iterator[str]:
+    """Records' items (record_item) as one document: the text json_chunks or jsonl_chunks
+    give for their to_dict(), or delimited_chunks for FLAT_COLUMNS and their flat_row."""
+    if fmt == "json":
+        return _json_array(items)
+    if fmt == "jsonl":
+        return iter(items)
+    return itertools.chain([_delimited_line(fmt, FLAT_COLUMNS)], items)
 
 
 def detail_fields(record: Record) -> list[tuple[str, str]]:

@@ -14,7 +14,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from precarious.cli import cli
-from precarious.render import FLAT_COLUMNS, json_chunks, to_tsv
+from precarious.records import Record, extract
+from precarious.render import (
+    FLAT_COLUMNS,
+    flat_row,
+    json_chunks,
+    jsonl_chunks,
+    record_item,
+    records_chunks,
+    to_csv,
+    to_tsv,
+)
 from tests.conftest import FIXTURES, SEEDS
 
 HOSTILE = FIXTURES / "pages" / "hostile_title.txt"
@@ -164,3 +174,22 @@ JSON_VALUES = st.recursive(
 @given(st.lists(st.dictionaries(st.text(max_size=4), JSON_VALUES, max_size=4), max_size=4))
 def test_json_written_an_item_at_a_time_is_json_dumps(items: list[dict[str, object]]) -> None:
     assert "".join(json_chunks(items)) == json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+RECORDS = [extract(HOSTILE.read_text(encoding="utf-8"), name="hostile")] + [
+    extract(p.read_text(encoding="utf-8"), name=p.stem) for p in sorted(SEEDS.glob("*.txt"))
+]
+
+
+@settings(deadline=None)
+@given(st.lists(st.sampled_from(RECORDS)), st.sampled_from(["json", "jsonl", "tsv", "csv"]))
+def test_records_made_item_by_item_are_the_whole_document(records: list[Record], fmt: str) -> None:
+    # `list` makes each record's item apart (in --jobs processes) and puts them together.
+    whole = {
+        "json": lambda: "".join(json_chunks(r.to_dict() for r in records)),
+        "jsonl": lambda: "".join(jsonl_chunks(r.to_dict() for r in records)),
+        "tsv": lambda: to_tsv(FLAT_COLUMNS, [flat_row(r) for r in records]),
+        "csv": lambda: to_csv(FLAT_COLUMNS, [flat_row(r) for r in records]),
+    }[fmt]()
+    items = [record_item(fmt, r) for r in records]
+    assert "".join(records_chunks(fmt, items)) == whole

@@ -4,6 +4,7 @@ reading the records back gives exactly what grouping the full records gives."""
 from __future__ import annotations
 
 import gc
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 import precarious.corpus
 from precarious.books import arrange, evidence, refiled
 from precarious.cli import cli
-from precarious.corpus import Corpus, Filed, extract_all, extract_source, select
+from precarious.corpus import Corpus, Filed, extract_all, extract_source, mapped, select
 from precarious.index import Index
 from precarious.reader import Source, page_paths
 from precarious.records import Record, evolve, extract
@@ -155,3 +156,36 @@ def test_the_walk_is_dropped_before_the_grouping(monkeypatch: pytest.MonkeyPatch
     extract_all([FIXTURES / "corpus"], keep="spool")
     extract_all([FIXTURES / "corpus"], keep="records")
     assert alive == [0, 0]
+
+
+def test_spooled_records_are_mapped_by_forked_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(precarious.corpus, "_SPAN", 2)  # the fixture corpus in several spans
+    spooled = extract_all([FIXTURES / "corpus"], keep="spool").records
+    full = extract_all([FIXTURES / "corpus"]).records
+    assert len(full) > 4
+
+    def made(record: Record) -> tuple[int, dict[str, object]]:
+        return os.getpid(), record.to_dict()  # a local function: it is not pickled
+
+    for records, expected in (
+        (spooled, full),
+        (select(spooled, lambda r: r.number), [r for r in full if r.number]),
+    ):
+        pids, items = zip(*mapped(records, made, 2), strict=True)
+        assert list(items) == dicts(expected)
+        assert os.getpid() not in pids
+        pids, items = zip(*mapped(records, made, 1), strict=True)
+        assert list(items) == dicts(expected)
+        assert set(pids) == {os.getpid()}
+
+
+def test_records_that_cannot_be_fetched_after_a_fork_are_mapped_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Records fetched from the index: an SQLite connection must not cross a fork.
+    monkeypatch.setattr(precarious.corpus, "_SPAN", 2)
+    index = Index(tmp_path / "index.sqlite")
+    fetched = extract_all([FIXTURES / "corpus"], index=index, keep="evidence").records
+    assert isinstance(fetched, Filed)
+    assert {pid for pid, _ in mapped(fetched, lambda r: (os.getpid(), r), 2)} == {os.getpid()}
+    index.close()
