@@ -312,10 +312,12 @@ class _Packed(NamedTuple):
 _Made = Record | _Packed | PrecariousError
 
 
-def _pack(result: Record | PrecariousError) -> _Packed | PrecariousError:
+def _pack(result: Record | PrecariousError, blob: bytes | None = None) -> _Packed | PrecariousError:
+    """The record packed for the spool (`blob`: its pickle, when it is at hand)."""
     if isinstance(result, PrecariousError):
         return result
-    return _Packed(evidence(result), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    blob = blob or pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    return _Packed(evidence(result), blob)
 
 
 def _extract_packed(source: Source | PrecariousError) -> _Packed | PrecariousError:
@@ -367,12 +369,13 @@ def _window(
     keys: dict[int, Key] = {}
     for i, source in enumerate(window):
         if index is not None and isinstance(source, Source):
-            hit, key = index.get(source)
+            hit, blob, key = index.get(source)
             if key is not None:
                 keys[i] = key
             if hit is not None:
-                hit = _relabel(hit, source)
-                cached[i] = _pack(hit) if pack else hit
+                labelled = _relabel(hit, source)
+                blob = blob if labelled is hit else None  # else pickled again, as relabelled
+                cached[i] = _pack(labelled, blob) if pack else labelled
     fresh = run(work, [s for i, s in enumerate(window) if i not in cached])
 
     def results() -> Iterator[_Made]:

@@ -120,23 +120,26 @@ class Index:
         except (sqlite3.DatabaseError, OSError):
             self.db = None
 
-    def get(self, source: Source) -> tuple[Result | None, Key | None]:
-        """The cached result for this file if it is still the same file, and its key."""
+    def get(self, source: Source) -> tuple[Result | None, bytes | None, Key | None]:
+        """The cached result for this file if it is still the same file, its pickle (to be
+        passed on as it is), and the file's key."""
         key = _key(source)
         if self.db is None or key is None:
-            return None, key
+            return None, None, key
         try:
             row = self.db.execute(
                 "SELECT result FROM pages WHERE file = ? AND size = ? AND mtime_ns = ? "
                 "AND parser = ?",
                 (*key, parser_version()),
             ).fetchone()
-            return (None if row is None else pickle.loads(row[0])), key
+            if row is None:
+                return None, None, key
+            return pickle.loads(row[0]), row[0], key
         except sqlite3.OperationalError:
-            return None, key
+            return None, None, key
         except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError, AttributeError):
             self._rebuild()
-            return None, key
+            return None, None, key
 
     def put(self, key: Key, result: Result | bytes) -> None:
         """Store what a file gave (or its pickle, when it was pickled already)."""

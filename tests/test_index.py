@@ -265,7 +265,7 @@ def lookups_before_the_first_record(folder: Path, jobs: int, keep: Keep) -> tupl
     asked: list[Source] = []
     real_get = index.get
 
-    def get(source: Source) -> tuple[object, object]:
+    def get(source: Source) -> tuple[object, object, object]:
         asked.append(source)
         return real_get(source)
 
