@@ -107,17 +107,18 @@ def _sources(paths: Sequence[Path], corpus: Path | None) -> list[Path]:
 
 
 def _load(
-    paths: Sequence[Path], corpus: Path | None, lookup: bool = False, spool: bool = False
+    paths: Sequence[Path], corpus: Path | None, keep: Keep = "records", lookup: bool = False
 ) -> Corpus:
     """Read the pages (a progress bar on a terminal when it takes a while), report every
-    bad file on stderr, stop with exit 1 if none is left. For a lookup (one page out of
-    the corpus) the other files' problems are counted in one line, not listed, and the
-    records are fetched when asked for. `spool` is for output that goes through the
-    records once. (See extract_all.)"""
+    bad file on stderr, stop with exit 1 if none is left. `keep` says what is held of the
+    records (see extract_all): "spool" for output that goes through them once, "evidence"
+    for what needs only their books and placements, or a page or two of them. For a lookup
+    (one page out of the corpus) the other files' problems are counted in one line, not
+    listed."""
     from precarious.reader import shown
 
     sources = _sources(paths, corpus)
-    loaded = _read(sources, "evidence" if lookup else "spool" if spool else "records")
+    loaded = _read(sources, keep)
     if lookup and len(loaded.problems) > 1:
         click.echo(
             f"precarious: {len(loaded.problems)} files of the corpus could not be read as "
@@ -205,7 +206,7 @@ def _pick_all(keys: Sequence[str], corpus: Path | None, book: str | None) -> lis
             record = _load([path], None).records[0]
         else:
             if records is None:
-                records = _in_book(_load([], corpus, lookup=True), book)
+                records = _in_book(_load([], corpus, "evidence", lookup=True), book)
             known = evidence_of(records)  # looked through without fetching every record
             try:
                 record = records[known.index(find(known, key))]
@@ -399,7 +400,7 @@ def list_command(
     from precarious import render
     from precarious.corpus import mapped
 
-    loaded = _load(paths, corpus, spool=True)
+    loaded = _load(paths, corpus, "spool")
     records = _in_book(loaded, book)
     jobs = click.get_current_context().meta.get("precarious.jobs") or 1
     _emit(
@@ -502,7 +503,7 @@ def books(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None) -> None
     from precarious import render
     from precarious.books import book_dict
 
-    found = _load(paths, corpus).books
+    found = _load(paths, corpus, "evidence").books  # the books hold what they need
     _emit(
         fmt,
         _machine(lambda: (book_dict(b) for b in found), lambda: render.books_grid(found)),
@@ -538,7 +539,7 @@ def toc_command(
 
     if book_key and book and book_key != book:
         raise click.UsageError("give the book once: as BOOK or as --book")
-    loaded = _load([], corpus)
+    loaded = _load([], corpus, "evidence")  # the books hold what the contents list needs
     text = book_key or book
     try:
         if text is not None:

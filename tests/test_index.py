@@ -195,6 +195,27 @@ def test_a_lookup_in_an_unchanged_corpus_reads_and_groups_nothing_again(
     assert first == shown_json(corpus, "6", "--no-cache")
 
 
+@pytest.mark.parametrize("command", [["books"], ["toc"]])
+def test_books_and_contents_of_an_unchanged_corpus_are_not_worked_out_again(
+    corpus: Path, extracted: list[str], arranged: list[int], command: list[str]
+) -> None:
+    def run(*extra: str) -> str:
+        args = [*command, "--json", "--corpus", str(corpus), *extra]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.stderr
+        return result.stdout
+
+    first = run()
+    assert (len(extracted), arranged) == (3, [3])
+    assert run() == first
+    assert (len(extracted), arranged) == (3, [3])
+    assert run("--no-cache") == first  # what the full records give
+    assert (len(extracted), arranged) == (6, [3, 3])
+    (corpus / f"{PREFACE}.txt").unlink()
+    assert run() != first
+    assert arranged == [3, 3, 2]
+
+
 def test_a_lookup_notices_an_edited_a_deleted_and_an_added_file(
     corpus: Path, extracted: list[str], arranged: list[int]
 ) -> None:
