@@ -84,11 +84,10 @@ def reading_options(f: F) -> F:
         "--jobs",
         key="jobs",
         type=click.IntRange(min=1),
-        default=1,
-        show_default=True,
         envvar="PRECARIOUS_JOBS",
-        help="Read the pages with this many processes (env PRECARIOUS_JOBS). The output is "
-        "the same, in the same order, with any number.",
+        help="Read the pages with this many processes (env PRECARIOUS_JOBS); by default one "
+        "for each CPU the command may use. The output is the same, in the same order, with "
+        "any number.",
     )
     return jobs(no_cache(f))
 
@@ -142,7 +141,7 @@ def _read(sources: Sequence[Path], keep: Keep = "records") -> Corpus:
     from precarious.index import Index
 
     ctx = click.get_current_context()
-    jobs = ctx.meta.get("precarious.jobs") or 1
+    jobs = _jobs()
     index = None if ctx.meta.get("precarious.no_cache") else Index()
     if index is not None:
         ctx.call_on_close(index.close)  # when the command is done: records may be fetched
@@ -154,6 +153,17 @@ def _read(sources: Sequence[Path], keep: Keep = "records") -> Corpus:
     finally:
         if bar is not None:
             bar.close()
+
+
+def _jobs() -> int:
+    """--jobs, or one process for each CPU this one may run on."""
+    asked: int | None = click.get_current_context().meta.get("precarious.jobs")
+    if asked is not None:
+        return asked
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 class _ProgressBar:
@@ -402,7 +412,7 @@ def list_command(
 
     loaded = _load(paths, corpus, "spool")
     records = _in_book(loaded, book)
-    jobs = click.get_current_context().meta.get("precarious.jobs") or 1
+    jobs = _jobs()
     _emit(
         fmt,
         # record by record, by --jobs processes

@@ -128,6 +128,7 @@ def select(records: Sequence[Record], keep: Callable[[Record], bool]) -> Sequenc
 
 T = TypeVar("T")
 _FORK = sys.platform == "linux"  # elsewhere the default is spawn, and fork is unsafe
+_FEW = 256  # files or records: fewer are done sooner than a process pool is started
 
 
 def mapped(records: Sequence[Record], func: Callable[[Record], T], jobs: int = 1) -> Iterator[T]:
@@ -136,7 +137,7 @@ def mapped(records: Sequence[Record], func: Callable[[Record], T], jobs: int = 1
     pickle), and this one only gathers the results: so `list --jobs 2` makes its output
     in parallel too."""
     forkable = isinstance(records, Filed) and records.forkable and _FORK
-    if jobs <= 1 or not forkable or len(records) <= _SPAN:
+    if jobs <= 1 or not forkable or len(records) < _FEW:
         yield from map(func, records)
         return
     import multiprocessing
@@ -407,7 +408,7 @@ def _relabel(result: Record | PrecariousError, source: Source) -> Record | Preca
 def _mapper(jobs: int, files: int) -> Iterator[_Run]:
     """A map over `jobs` worker processes (the results in order), or the plain one when one
     process will do."""
-    if jobs <= 1 or files < 2 * jobs:
+    if jobs <= 1 or files < _FEW:
         yield map
         return
     # Imported here: a process pool costs start-up time that one process never needs.

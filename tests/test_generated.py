@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+import precarious.corpus
 from benchmarks.truth import load_truth, mismatches
 from precarious.cli import cli
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEEDS
 
 PAGES = 400
 
@@ -100,3 +103,18 @@ def test_two_jobs_give_the_same_bytes_as_one(corpus: Path, fmt: str) -> None:
     assert one[0] == two[0] == 0
     assert one[1] == two[1]
     assert one[2] == two[2]  # the same files named on stderr, in the same order
+
+
+def test_jobs_default_to_the_cpus_the_command_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[int] = []
+    real = precarious.corpus.extract_all
+
+    def spy(paths: Any, jobs: int = 1, *rest: Any) -> Any:
+        asked.append(jobs)
+        return real(paths, jobs, *rest)
+
+    monkeypatch.setattr(precarious.corpus, "extract_all", spy)
+    for args, env in (([], {}), (["--jobs", "1"], {}), ([], {"PRECARIOUS_JOBS": "3"})):
+        done = CliRunner().invoke(cli, ["list", "--jsonl", *args, str(SEEDS)], env=env)
+        assert done.exit_code == 0, done.stderr
+    assert asked == [len(os.sched_getaffinity(0)), 1, 3]

@@ -312,6 +312,7 @@ def test_files_go_through_a_window_at_a_time(
     for file in folder.iterdir():
         os.utime(file, (LONG_AGO, LONG_AGO))
     monkeypatch.setattr(precarious.corpus, "_WINDOW", 4)
+    monkeypatch.setattr(precarious.corpus, "_FEW", 0)  # a pool, however few the files
     assert lookups_before_the_first_record(folder, jobs, keep) == (8, 40)  # two windows of 4
     stored = sqlite3.connect(default_path()).execute("SELECT count(*) FROM pages")
     assert stored.fetchone() == (40,)  # so this run is a warm one:

@@ -160,6 +160,7 @@ def test_the_walk_is_dropped_before_the_grouping(monkeypatch: pytest.MonkeyPatch
 
 def test_spooled_records_are_mapped_by_forked_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(precarious.corpus, "_SPAN", 2)  # the fixture corpus in several spans
+    monkeypatch.setattr(precarious.corpus, "_FEW", 0)  # and worth a pool
     spooled = extract_all([FIXTURES / "corpus"], keep="spool").records
     full = extract_all([FIXTURES / "corpus"]).records
     assert len(full) > 4
@@ -184,6 +185,7 @@ def test_records_that_cannot_be_fetched_after_a_fork_are_mapped_here(
 ) -> None:
     # Records fetched from the index: an SQLite connection must not cross a fork.
     monkeypatch.setattr(precarious.corpus, "_SPAN", 2)
+    monkeypatch.setattr(precarious.corpus, "_FEW", 0)
     index = Index(tmp_path / "index.sqlite")
     fetched = extract_all([FIXTURES / "corpus"], index=index, keep="evidence").records
     assert isinstance(fetched, Filed)
