@@ -29,7 +29,7 @@ class Corpus:
     """The records of the pages that were read (book and placement filled in), what went
     wrong with the other files, and the books the records were grouped into."""
 
-    records: Sequence[Record]  # a tuple, or Spooled: read back one at a time
+    records: Sequence[Record]  # a tuple, or Filed: each made when it is asked for
     problems: tuple[PrecariousError, ...]
     books: tuple[CorpusBook, ...] = ()
     loose: tuple[tuple[str, str], ...] = ()  # (record id, why it belongs to no book)
