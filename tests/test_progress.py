@@ -30,9 +30,10 @@ def run_with_terminal_stderr(args: list[str], env: dict[str, str]) -> tuple[int,
 
 
 def test_a_long_run_shows_a_bar_on_a_terminal(tmp_path: Path, cli_env: dict[str, str]) -> None:
-    folder = copies(tmp_path / "big", 3000)  # about three seconds
+    folder = copies(tmp_path / "big", 3000)  # about three seconds in one process
     code, shown = run_with_terminal_stderr(
-        ["precarious", "list", "--jsonl", "--no-cache", str(folder)], {**cli_env, "COLUMNS": "100"}
+        ["precarious", "list", "--jsonl", "--no-cache", "--jobs", "1", str(folder)],
+        {**cli_env, "COLUMNS": "100"},
     )
     assert code == 0
     assert "Reading pages" in shown
