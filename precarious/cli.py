@@ -148,7 +148,7 @@ def _read(sources: Sequence[Path], keep: Keep = "records") -> Corpus:
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
         return extract_all(sources, jobs, bar.update if bar else None, index, keep)
-    except PrecariousError as err:  # the spool's temporary file could not be written
+    except PrecariousError as err:  # the spool could not be written, a worker ended abruptly
         _fail(str(err))
     finally:
         if bar is not None:
@@ -719,6 +719,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (click.Abort, KeyboardInterrupt):
         click.echo("precarious: interrupted", err=True)
         return 130
+    except PrecariousError as err:  # while the output is made (records are made lazily)
+        click.echo(f"precarious: {err}", err=True)
+        return 1
     except OSError as err:  # only output is left to fail: files read raise our own errors
         _silence_stdout()
         if err.errno == errno.EPIPE:  # the reader went away (`| head`): nothing to say

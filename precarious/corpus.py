@@ -16,11 +16,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, overload
 
 from precarious.books import CorpusBook, arrange, evidence, refiled
-from precarious.errors import NotAChapter, PrecariousError, UnreadableFile, WriteFailed
+from precarious.errors import (
+    NotAChapter,
+    PrecariousError,
+    UnreadableFile,
+    WorkerFailed,
+    WriteFailed,
+)
 from precarious.reader import Source, page_paths, read_page, shown
 from precarious.records import Book, Entry, Record, evolve, extract_page
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from precarious.index import Index, Key
 
 
@@ -140,16 +148,9 @@ def mapped(records: Sequence[Record], func: Callable[[Record], T], jobs: int = 1
     if jobs <= 1 or not forkable or len(records) < _FEW:
         yield from map(func, records)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     spans = [(i, min(i + _SPAN, len(records))) for i in range(0, len(records), _SPAN)]
-    with ProcessPoolExecutor(
-        jobs,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_MAPPING.append,  # in each forked process: its records and func
-        initargs=((records, func),),
-    ) as pool:
+    # In each forked process: its records and func.
+    with _pool(jobs, "fork", initializer=_MAPPING.append, initargs=((records, func),)) as pool:
         runs = (
             pool.map(_map_span, spans[at : at + 2 * jobs]) for at in range(0, len(spans), 2 * jobs)
         )
@@ -411,11 +412,23 @@ def _mapper(jobs: int, files: int) -> Iterator[_Run]:
     if jobs <= 1 or files < _FEW:
         yield map
         return
+    with _pool(jobs, "fork" if _FORK else "spawn") as pool:
+        # Chunks big enough to keep pickling cheap, small enough to spread a window's work.
+        yield lambda work, items: pool.map(work, items, chunksize=max(1, len(items) // (jobs * 4)))
+
+
+@contextmanager
+def _pool(jobs: int, start: str, **options: Any) -> Iterator[ProcessPoolExecutor]:
+    """A pool of `jobs` processes (started by `start`); a worker that ends abruptly (killed,
+    say by the out-of-memory killer) is WorkerFailed, not a traceback."""
     # Imported here: a process pool costs start-up time that one process never needs.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    context = multiprocessing.get_context("fork" if _FORK else "spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        # Chunks big enough to keep pickling cheap, small enough to spread a window's work.
-        yield lambda work, items: pool.map(work, items, chunksize=max(1, len(items) // (jobs * 4)))
+    context = multiprocessing.get_context(start)
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context, **options) as pool:
+            yield pool
+    except BrokenProcessPool:
+        raise WorkerFailed from None

@@ -50,3 +50,13 @@ class WriteFailed(PrecariousError):
         super().__init__(f"cannot write {path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class WorkerFailed(PrecariousError):
+    """A worker process ended abruptly: killed, by the out-of-memory killer say."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "a worker process ended abruptly (killed, or out of memory?); run again, "
+            "or with --jobs 1"
+        )

@@ -13,10 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 import precarious.corpus
-from precarious.cli import cli
+import precarious.render
+from precarious.cli import cli, main
 from precarious.errors import UnreadableFile
 from precarious.reader import MAX_BYTES, read_page
-from tests.conftest import BIN, SEEDS
+from precarious.records import Record
+from tests.conftest import BIN, SEEDS, copies
 
 CH4 = "000_89d64f6c4c7f9a3b"
 GOOD = (SEEDS / f"{CH4}.txt").read_bytes()
@@ -233,3 +235,43 @@ def test_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
         check=False,
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "caf\\xe9\n", "")
+
+
+WORKER_FAILED = (
+    "precarious: a worker process ended abruptly (killed, or out of memory?); run again, "
+    "or with --jobs 1\n"
+)
+
+
+def test_a_worker_killed_while_reading_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = copies(tmp_path / "many", 300)  # enough for a pool
+    real = precarious.corpus.extract_source
+
+    def dying(source: object) -> object:
+        if str(getattr(source, "id", "")) == "00150":
+            os._exit(9)  # as the out-of-memory killer would end it
+        return real(source)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(precarious.corpus, "extract_source", dying)
+    done = CliRunner().invoke(cli, ["list", "--jsonl", "--no-cache", "--jobs", "2", str(folder)])
+    assert (done.exit_code, done.stdout, done.stderr) == (1, "", WORKER_FAILED)
+
+
+def test_a_worker_killed_while_writing_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = copies(tmp_path / "many", 600)
+    real = precarious.render.record_item
+
+    def dying(fmt: str, record: Record) -> str:
+        if record.id == "00550":
+            os._exit(9)
+        return real(fmt, record)
+
+    monkeypatch.setattr(precarious.render, "record_item", dying)
+    assert main(["list", "--jsonl", "--no-cache", "--jobs", "2", str(folder)]) == 1
+    out, err = capsys.readouterr()
+    assert err == WORKER_FAILED
+    assert out.count("\n") < 600  # what was written before stays written
