@@ -310,6 +310,9 @@ def _format_of(fmt: str | None, target: Path | None, extensions: dict[str, str])
     return named
 
 
+Text = str | Iterable[str]  # a whole output, or its chunks in order
+
+
 def _write(text: Text, output: Path | None) -> None:
     """To stdout, or atomically to the file -o names; text may come in chunks, written as
     they are made."""
@@ -324,9 +327,6 @@ def _write(text: Text, output: Path | None) -> None:
         write_atomic(target, text)
     except PrecariousError as err:
         _fail(str(err))
-
-
-Text = str | Iterable[str]  # a whole output, or its chunks in order
 
 
 def _emit(
