@@ -660,6 +660,10 @@ def _merge_printings(entries: list[Entry]) -> list[Entry]:
             printings.append([])
         printings[-1].append(entry)
     merged = printings[0]
+    seen = set(merged)  # not `in merged`: a comparison with every entry, for every entry
     for printing in printings[1:]:
-        merged.extend(e for e in printing if e not in merged)
+        for e in printing:
+            if e not in seen:
+                merged.append(e)
+                seen.add(e)
     return merged

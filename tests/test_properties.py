@@ -18,7 +18,7 @@ from precarious import NotAChapter, PrecariousError, extract
 from precarious.blocks import detect, strip_bullet
 from precarious.books import arrange
 from precarious.reader import Source, decode, page_from_text, page_paths, read_page
-from precarious.records import Record, extract_page
+from precarious.records import Entry, Record, _merge_printings, extract_page
 from tests.conftest import FIXTURES, SEEDS
 from tests.contract import assert_valid
 
@@ -311,3 +311,20 @@ def test_a_page_cut_inside_its_page_range_never_has_a_half_number(end: str) -> N
     assert record["pages"] is None or record["pages"]["last"] is None
     assert record["pages"] is None or record["pages"]["first"] in ("134", None)
     assert "truncated-pages" in {w["code"] for w in record["warnings"]}
+
+
+@given(st.lists(st.builds(Entry, st.none() | st.integers(1, 3), st.sampled_from("abc"))))
+def test_the_contents_printed_twice_are_merged_as_one_printing(entries: list[Entry]) -> None:
+    # A printing starts at each repeat of the first entry; the first printing is kept and
+    # each later one adds the entries not seen yet, in order.
+    printings: list[list[Entry]] = []
+    for e in entries:
+        if not printings or e == entries[0]:
+            printings.append([])
+        printings[-1].append(e)
+    expected = printings[0] if printings else []
+    for printing in printings[1:]:
+        for e in printing:
+            if e not in expected:
+                expected.append(e)
+    assert _merge_printings(list(entries)) == expected
