@@ -156,14 +156,16 @@ def _read(sources: Sequence[Path], keep: Keep = "records") -> Corpus:
 
 
 def _jobs() -> int:
-    """--jobs, or one process for each CPU this one may run on."""
-    asked: int | None = click.get_current_context().meta.get("precarious.jobs")
-    if asked is not None:
-        return asked
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+    """--jobs, or one process for each CPU this one may run on (worked out once: reading
+    and writing the output both ask)."""
+    meta = click.get_current_context().meta
+    if meta.get("precarious.jobs") is None:
+        try:
+            meta["precarious.jobs"] = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            meta["precarious.jobs"] = os.cpu_count() or 1
+    jobs: int = meta["precarious.jobs"]
+    return jobs
 
 
 class _ProgressBar:
