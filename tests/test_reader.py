@@ -102,6 +102,30 @@ def test_page_paths_walks_subfolders(tmp_path: Path) -> None:
     assert got == ["z", "book1/004", "book1/sub/x", "book2/004"]
 
 
+def test_page_paths_gives_a_folders_files_before_the_walk_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk is not listed whole first: on 100,000 files that list held 60 MB."""
+    for n in range(5):
+        (tmp_path / f"book{n}").mkdir()
+        (tmp_path / f"book{n}" / "p.txt").write_text("x")
+    listed: list[str] = []
+    scandir = os.scandir
+
+    def counted(path: str) -> object:
+        listed.append(path)
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", counted)
+    walk = page_paths([tmp_path])
+    first = next(walk)
+    assert isinstance(first, Source)
+    assert first.id == "book0/p"
+    assert len(listed) == 2  # the top folder and book0 only
+    assert [s.id for s in walk if isinstance(s, Source)] == [f"book{n}/p" for n in range(1, 5)]
+    assert len(listed) == 6
+
+
 def test_page_paths_keeps_ids_unique_and_reads_a_file_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
