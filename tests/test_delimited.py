@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from precarious.cli import cli
+from precarious.cli import _pieces, cli
 from precarious.records import Record, extract
 from precarious.render import (
     FLAT_COLUMNS,
@@ -193,3 +193,12 @@ def test_records_made_item_by_item_are_the_whole_document(records: list[Record],
     }[fmt]()
     items = [record_item(fmt, r) for r in records]
     assert "".join(records_chunks(fmt, items)) == whole
+
+
+@given(st.lists(st.text(max_size=30)), st.integers(1, 60))
+def test_output_is_written_in_pieces_of_whole_chunks(chunks: list[str], size: int) -> None:
+    # stdout gets a write for every `size` characters or so, not one for every record.
+    pieces = list(_pieces(chunks, size))
+    assert "".join(pieces) == "".join(chunks)
+    assert all(len(p) >= size for p in pieces[:-1])
+    assert len(pieces) <= max(1, len("".join(chunks)) // size + 1)
