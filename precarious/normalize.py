@@ -160,6 +160,7 @@ def split_glued_title(glued: str) -> tuple[str, str] | list[int] | None:
     return glued[:at].strip(), glued[at:].strip()
 
 
+@functools.lru_cache(maxsize=4096)  # page numbers repeat; grouping compares them often
 def page_key(text: str | None) -> tuple[int, int] | None:
     """Where a printed page falls in a book: roman front matter before arabic pages."""
     if text is None:
