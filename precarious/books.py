@@ -13,6 +13,7 @@ The inferred title goes into `placement`, never into `title`.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -55,6 +56,12 @@ class Shelf:
 def title_key(record: Record) -> str:
     b = record.book
     return words_key(b.title_raw or "".join(x or "" for x in (b.title, b.subtitle)))
+
+
+@functools.lru_cache(maxsize=65536)  # every page of a book is matched against its contents
+def title_words(text: str | None) -> tuple[str, ...]:
+    """words(text), as a tuple: the words of a heading or contents entry, for matching."""
+    return tuple(words(text))
 
 
 def contents_key(contents: Sequence[Entry]) -> tuple[tuple[int | None, str], ...]:
@@ -136,14 +143,14 @@ def arrange(records: Sequence[Record]) -> Shelf:
     books_of: dict[tuple[int | None, tuple[str, ...]], list[tuple[str, int | None]]] = {}
     for g, (entries, _) in lists.items():
         for e in entries:
-            holders = books_of.setdefault((e.number, tuple(words(e.title))), [])
+            holders = books_of.setdefault((e.number, title_words(e.title)), [])
             if not holders or holders[-1] != g:
                 holders.append(g)
     for i in untitled:  # … or a chapter heading that is in one known book's contents
         if i in joined:
             continue
         r = records[i]
-        title = tuple(words(r.title))
+        title = title_words(r.title)
         hits = books_of.get((r.number, title), []) if title else []
         if len(hits) == 1:
             join(hits[0], i, "chapter title", lists[hits[0]][1])
@@ -174,11 +181,16 @@ def _shelve(
         members = sorted(joiners)  # corpus order, whatever evidence each page joined by
         book = _book(g, [records[i] for i in members], lists[g], taken)
         placed = _place(book.contents, book.records)
+        # The pages of a book share their Book (see corpus._Shared): each is filed once.
+        made: dict[tuple[int, str, str | None], Book] = {}
         fixed = []
         for i, r in zip(members, book.records, strict=True):
             by, source = joined[i]
-            ours = evolve(r.book, id=book.id, joined_by=by, joined_source=source)
-            out[i] = evolve(r, book=filed.setdefault(ours, ours), placement=placed.get(r.id))
+            ours = made.get((id(r.book), by, source))
+            if ours is None:
+                ours = evolve(r.book, id=book.id, joined_by=by, joined_source=source)
+                ours = made[id(r.book), by, source] = filed.setdefault(ours, ours)
+            out[i] = evolve(r, book=ours, placement=placed.get(r.id))
             fixed.append(out[i])
         books.append((members[0], evolve(book, records=tuple(fixed))))
     books.sort(key=lambda pair: pair[0])  # in the order of their first pages
@@ -199,7 +211,8 @@ def _book(
     printed = next((r for r in members if r.book.split_method == "lines"), None)
     if printed is not None:
         title, subtitle = printed.book.title, printed.book.subtitle
-        members = [_split_from(r, printed) for r in members]
+        learnt: dict[int, Book] = {}  # a shared Book split once (see _shelve)
+        members = [_split_from(r, printed, learnt) for r in members]
     else:
         pairs = Counter((r.book.title, r.book.subtitle) for r in members if r.book.title)
         title, subtitle = pairs.most_common(1)[0][0]
@@ -223,16 +236,18 @@ def _book(
     )
 
 
-def _split_from(record: Record, printed: Record) -> Record:
+def _split_from(record: Record, printed: Record, learnt: dict[int, Book]) -> Record:
     if record.book.split_method not in ("heuristic", "unsplit"):
         return record
-    book = evolve(
-        record.book,
-        title=printed.book.title,
-        subtitle=printed.book.subtitle,
-        split_method="corpus",
-        split_source=printed.id,
-    )
+    book = learnt.get(id(record.book))
+    if book is None:
+        book = learnt[id(record.book)] = evolve(
+            record.book,
+            title=printed.book.title,
+            subtitle=printed.book.subtitle,
+            split_method="corpus",
+            split_source=printed.id,
+        )
     warnings = tuple(w for w in record.warnings if w.code not in _SPLIT_GUESSES)
     return evolve(record, book=book, warnings=warnings)
 
@@ -250,16 +265,18 @@ def _book_contents(members: list[Record]) -> tuple[tuple[Entry, ...], str | None
 
 def _begins(entry: Entry, title: str | None) -> bool:
     """The entry's title starts with these words ("Introduction: Striving …")."""
-    head = words(title)
-    return bool(head) and words(entry.title)[: len(head)] == head
+    head = title_words(title)
+    return bool(head) and title_words(entry.title)[: len(head)] == head
 
 
 def _entry_of(record: Record, contents: Sequence[Entry]) -> list[int]:
     """The positions (1-based) of the entries the page's heading names."""
     if record.number is not None:
         return [at for at, e in enumerate(contents, 1) if e.number == record.number]
-    title = words(record.title)
-    exact = [at for at, e in enumerate(contents, 1) if e.number is None and words(e.title) == title]
+    title = title_words(record.title)
+    exact = [
+        at for at, e in enumerate(contents, 1) if e.number is None and title_words(e.title) == title
+    ]
     if exact or not title:
         return exact
     # "Introduction" heads the entry "Introduction: Striving for acceptance"
