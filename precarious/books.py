@@ -162,7 +162,10 @@ def arrange(records: Sequence[Record]) -> Shelf:
                 "matches a book of the corpus"
             )
 
-    return _shelve(records, groups, joined, lists, loose)
+    try:
+        return _shelve(records, groups, joined, lists, loose)
+    finally:
+        title_words.cache_clear()  # a memo for this grouping, not memory held after it
 
 
 def _shelve(
