@@ -45,7 +45,9 @@ def test_a_full_disk_is_one_line_and_exit_1(
 def test_ctrl_c_exits_130_and_leaves_no_output_file(
     command: str, tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
-    corpus = copies(tmp_path / "big", 3000)
+    # Enough pages that a run with a process per CPU lasts well past the second below,
+    # however fast this machine is just now (3,000 pages sometimes were all read in it).
+    corpus = copies(tmp_path / "big", 12000)
     out = tmp_path / ("out.jsonl" if command == "list" else "out.bib")
     (tmp_path / "before").write_text("")
     process = subprocess.Popen(
@@ -56,7 +58,7 @@ def test_ctrl_c_exits_130_and_leaves_no_output_file(
         text=True,
         cwd=tmp_path,
     )
-    time.sleep(1.0)  # well into reading 3000 pages (about 3 s), past start-up
+    time.sleep(1.0)  # well into reading them (about 4 s with two processes), past start-up
     assert process.poll() is None, "the run ended before it could be interrupted"
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
