@@ -30,8 +30,8 @@ def run_with_terminal_stderr(args: list[str], env: dict[str, str]) -> tuple[int,
 
 
 def test_a_long_run_shows_a_bar_on_a_terminal(tmp_path: Path, cli_env: dict[str, str]) -> None:
-    # Reading them takes about three seconds in one process: well past the bar's one second
-    # on a fast machine too (3,000 pages took little more than that second here).
+    # 8,000 pages take about three seconds to read in one process: well past the bar's one
+    # second on a fast machine too (3,000 pages took little more than that second here).
     folder = copies(tmp_path / "big", 8000)
     code, shown = run_with_terminal_stderr(
         ["precarious", "list", "--jsonl", "--no-cache", "--jobs", "1", str(folder)],
