@@ -58,7 +58,7 @@ def title_key(record: Record) -> str:
     return words_key(b.title_raw or "".join(x or "" for x in (b.title, b.subtitle)))
 
 
-@functools.lru_cache(maxsize=65536)  # every page of a book is matched against its contents
+@functools.lru_cache(maxsize=1024)  # a book at a time: each of its pages meets its contents
 def title_words(text: str | None) -> tuple[str, ...]:
     """words(text), as a tuple: the words of a heading or contents entry, for matching."""
     return tuple(words(text))
