@@ -14,10 +14,10 @@ from itertools import pairwise
 from typing import Any
 
 from precarious.books import CorpusBook, contents_key, entry_text
-from precarious.corpus import Corpus
+from precarious.corpus import Corpus, evidence_of
 from precarious.errors import NotAChapter, PrecariousError
 from precarious.normalize import page_key, words_key
-from precarious.records import Pages, Record, pages_text
+from precarious.records import Pages, Record, evolve, pages_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,18 +39,33 @@ class Finding:
 
 
 def check(corpus: Corpus) -> list[Finding]:
-    """Every finding, file by file in corpus order, then the files that gave no record."""
-    found: dict[str, list[Finding]] = {r.id: [] for r in corpus.records}
-    for r in corpus.records:
-        found[r.id] += [Finding(w.code, w.message, r.source, r.id, w.line) for w in r.warnings]
-    by_id = {r.id: r for r in corpus.records}
-    for rid, why in corpus.loose:
-        found[rid].append(_finding(by_id[rid], "no-book", f"in no book: {why}"))
+    """Every finding, file by file in corpus order, then the files that gave no record.
+
+    Full records are fetched a book at a time (each once): a spooled corpus is checked
+    without holding every record, only its findings."""
+    records = corpus.records
+    filed = evidence_of(records)  # what the books hold: each record's evidence
+    at = {r.id: i for i, r in enumerate(filed)}
+    found: dict[str, list[Finding]] = {}
     for book in corpus.books:
-        for f in _book_findings(book):
+        full = tuple(records[at[r.id]] for r in book.records)
+        for r in full:
+            found[r.id] = _warnings(r)
+        for f in _book_findings(evolve(book, records=full)):
             found[f.id or ""].append(f)
-    out = [f for r in corpus.records for f in found[r.id]]
+    for rid, why in corpus.loose:
+        r = records[at[rid]]
+        found[rid] = [*_warnings(r), _finding(r, "no-book", f"in no book: {why}")]
+    out: list[Finding] = []
+    for i, r in enumerate(filed):
+        # Every record of a grouped corpus is in a book or loose; one that was not grouped
+        # (a Corpus made by hand) has its warnings only.
+        out += found[r.id] if r.id in found else _warnings(records[i])
     return out + [_problem(p) for p in corpus.problems]
+
+
+def _warnings(r: Record) -> list[Finding]:
+    return [Finding(w.code, w.message, r.source, r.id, w.line) for w in r.warnings]
 
 
 def _finding(r: Record, code: str, message: str) -> Finding:

@@ -607,7 +607,7 @@ def check_command(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None)
     from precarious import render
     from precarious.check import check
 
-    loaded = _read(_sources(paths, corpus))
+    loaded = _read(_sources(paths, corpus), "spool")  # fetched a book at a time
     findings = check(loaded)
     flagged = len({f.id or f.path for f in findings})
     files = len(loaded.records) + len(loaded.problems)

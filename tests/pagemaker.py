@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from precarious.corpus import Corpus, extract_all
+from precarious.corpus import Corpus, Keep, extract_all
 
 ALPHA = ["Frontmatter", "Contents", "Preface", "Acknowledgements", "Introduction", "1 One", "2 Two"]
 
@@ -34,8 +34,8 @@ def page(
     return text + f"- Type\n- Chapter\n- Information\n- {info}\n"
 
 
-def corpus(folder: Path, pages: dict[str, str]) -> Corpus:
+def corpus(folder: Path, pages: dict[str, str], keep: Keep = "records") -> Corpus:
     """Write the pages (name → text) into folder and read them as one corpus."""
     for name, text in pages.items():
         (folder / f"{name}.txt").write_text(text, encoding="utf-8")
-    return extract_all([folder])
+    return extract_all([folder], keep=keep)

@@ -16,7 +16,9 @@ from click.testing import CliRunner
 
 import precarious.corpus
 from benchmarks.truth import load_truth, mismatches
+from precarious.check import check
 from precarious.cli import cli
+from precarious.corpus import extract_all
 from tests.conftest import ROOT, SEEDS
 
 PAGES = 400
@@ -118,3 +120,12 @@ def test_jobs_default_to_the_cpus_the_command_may_use(monkeypatch: pytest.Monkey
         done = CliRunner().invoke(cli, ["list", "--jsonl", *args, str(SEEDS)], env=env)
         assert done.exit_code == 0, done.stderr
     assert asked == [len(os.sched_getaffinity(0)), 1, 3]
+
+
+def test_check_of_the_spooled_corpus_finds_what_the_full_records_show(corpus: Path) -> None:
+    full = [f.to_dict() for f in check(extract_all([corpus]))]
+    for jobs in ("1", "2"):
+        code, stdout, _ = run("check", "--json", "--jobs", jobs, str(corpus))
+        assert code == 1
+        assert json.loads(stdout)["findings"] == full
+    assert len(full) > 50
