@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 
 import click
 
@@ -228,17 +228,30 @@ def _pick_all(keys: Sequence[str], corpus: Path | None, book: str | None) -> lis
     return list(chosen.values())
 
 
-def _strict(strict: bool, records: Sequence[Record], problems: Sequence[object] = ()) -> None:
-    """--strict: exit 1 after the output when anything is incomplete (problems were named
-    on stderr when the files were read)."""
+def _strict(
+    strict: bool, incomplete: Iterable[tuple[str, str]], problems: Sequence[object] = ()
+) -> None:
+    """--strict: exit 1 after the output when anything is incomplete, naming each (id, its
+    warning codes) pair of `incomplete` (problems were named when the files were read)."""
     if not strict:
         return
-    incomplete = [r for r in records if r.warnings]
-    for r in incomplete:
-        codes = ", ".join(dict.fromkeys(w.code for w in r.warnings))
-        click.echo(f"precarious: --strict: {r.id} is incomplete: {codes}", err=True)
-    if incomplete or problems:
+    named = False
+    for rid, codes in incomplete:
+        click.echo(f"precarious: --strict: {rid} is incomplete: {codes}", err=True)
+        named = True
+    if named or problems:
         raise click.exceptions.Exit(1)
+
+
+def _incomplete(record: Record) -> tuple[str, str] | None:
+    """(id, its warning codes) for a record with warnings, for --strict."""
+    if not record.warnings:
+        return None
+    return record.id, ", ".join(dict.fromkeys(w.code for w in record.warnings))
+
+
+def _incompletes(records: Iterable[Record]) -> Iterator[tuple[str, str]]:
+    return (found for r in records if (found := _incomplete(r)) is not None)
 
 
 def _count(n: int, noun: str) -> str:
@@ -439,7 +452,7 @@ def list_command(
         lambda width: render.records_table(records, width),
         output,
     )
-    _strict(strict, records, loaded.problems)
+    _strict(strict, _incompletes(records), loaded.problems)
 
 
 @cli.command()
@@ -473,7 +486,7 @@ def show(key: str, corpus: Path | None, book: str | None, as_json: bool, strict:
         click.echo(render.record_panel(record, _width()), nl=False)
     else:
         click.echo(render.record_text(record), nl=False)
-    _strict(strict, [record])
+    _strict(strict, _incompletes([record]))
 
 
 @cli.command()
@@ -694,30 +707,54 @@ def export(
     """
     from precarious import export as cite
     from precarious import render
+    from precarious.corpus import evidence_of, mapped
 
     fmt = _format_of(fmt, _target(output), EXPORT_EXTENSIONS) or "csl-json"
     problems: Sequence[object] = ()
     if keys:
-        records = _pick_all(keys, corpus, book)
+        records: Sequence[Record] = _pick_all(keys, corpus, book)
     else:
-        loaded = _load([], corpus)
-        records, problems = list(_in_book(loaded, book)), loaded.problems
-    items = cite.csl_items(records)
-    for record, item in zip(records, items, strict=True):
-        if missing := cite.gaps(item):
-            click.echo(
-                f"precarious: {record.id}: exported as {item['id']} without "
-                f"{', '.join(missing)} (not stated on the page)",
-                err=True,
-            )
-    if fmt == "bibtex":
-        text = cite.to_bibtex(items)
-    elif fmt == "ris":
-        text = cite.to_ris(items)
-    else:
-        text = render.to_json(items)
-    _write(text, output)
-    _strict(strict, records, problems)
+        loaded = _load([], corpus, "spool")  # gone through twice, a record at a time
+        records, problems = _in_book(loaded, book), loaded.problems
+    jobs = _jobs()
+    cited = cite.unique_keys(mapped(records, cite.base_key, jobs))
+    key_of = dict(zip((r.id for r in evidence_of(records)), cited, strict=True))
+    incomplete: list[tuple[str, str]] = []
+
+    def entries() -> Iterator[str]:
+        for entry in mapped(records, partial(_citation, fmt, key_of), jobs):
+            if entry.missing:
+                click.echo(
+                    f"precarious: {entry.id}: exported as {entry.key} without "
+                    f"{', '.join(entry.missing)} (not stated on the page)",
+                    err=True,
+                )
+            if entry.incomplete is not None:
+                incomplete.append(entry.incomplete)
+            yield entry.text
+
+    _write(render.citations_chunks(fmt, entries()), output)
+    _strict(strict, incomplete, problems)
+
+
+class _Cited(NamedTuple):
+    """A record's export entry, and what is said about it on stderr."""
+
+    text: str
+    id: str
+    key: str
+    missing: list[str]  # the essential fields it lacks (export.gaps)
+    incomplete: tuple[str, str] | None  # for --strict
+
+
+def _citation(fmt: str, key_of: dict[str, str], record: Record) -> _Cited:
+    """One record's entry (in a worker process, for a large corpus)."""
+    from precarious import export as cite
+    from precarious import render
+
+    item = cite.csl_item(record, key_of[record.id])
+    text = render.citation_item(fmt, item)
+    return _Cited(text, record.id, item["id"], cite.gaps(item), _incomplete(record))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import regex
@@ -83,16 +83,21 @@ def citation_keys(records: Sequence[Record]) -> list[str]:
     title that is not an article), the print year, then 'ch' and the chapter number (else
     the first word of the title, else 'p' and the first page). A key that occurs again
     gets '-2', '-3', … in corpus order, so keys are stable for the same corpus."""
+    return unique_keys(map(base_key, records))
+
+
+def unique_keys(bases: Iterable[str]) -> list[str]:
+    """Each record's base_key, made unique: '-2', '-3', … on its later occurrences."""
     keys: list[str] = []
     seen: Counter[str] = Counter()
-    for r in records:
-        base = _key(r)
+    for base in bases:
         seen[base] += 1
         keys.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
     return keys
 
 
-def _key(r: Record) -> str:
+def base_key(r: Record) -> str:
+    """A record's citation key before it is made unique (see citation_keys)."""
     who = _ascii(csl_name(r.authors[0].name).get("family", "")) if r.authors else ""
     if not who:
         who = next((w for w in map(_ascii, (r.book.title or "").split()) if w not in _ARTICLES), "")
@@ -229,3 +234,8 @@ def to_ris(items: Sequence[dict[str, Any]]) -> str:
 
     text: str = rispy.dumps([ris_record(i) for i in items], implementation=Writer)
     return text
+
+
+# What bibtexparser and rispy write between two entries: an export is written an entry at
+# a time (render.citation_item), and must be what writing all at once gives (tests check).
+SEPARATORS = {"bibtex": "\n\n", "ris": "\n"}

@@ -199,6 +199,30 @@ def records_chunks(fmt: str, items: Iterable[str]) -> Iterator[str]:
     return itertools.chain([_delimited_line(fmt, FLAT_COLUMNS)], items)
 
 
+def citation_item(fmt: str, item: dict[str, Any]) -> str:
+    """A CSL item as one entry of an export format (csl-json, bibtex, ris), as
+    `citations_chunks` puts them together: entries can be made apart (in worker processes)."""
+    if fmt == "csl-json":
+        return _json_item(item)
+    from precarious.export import to_bibtex, to_ris
+
+    return to_bibtex([item]) if fmt == "bibtex" else to_ris([item])
+
+
+def citations_chunks(fmt: str, entries: Iterable[str]) -> Iterator[str]:
+    """Entries (citation_item) in order as one document: the text json_chunks, to_bibtex or
+    to_ris gives for all their items at once, never held whole."""
+    if fmt == "csl-json":
+        yield from _json_array(entries)
+        return
+    from precarious.export import SEPARATORS
+
+    between = ""
+    for entry in entries:
+        yield between + entry
+        between = SEPARATORS[fmt]
+
+
 def detail_fields(record: Record) -> list[tuple[str, str]]:
     """The labelled facts of one record, for the `show` views ('—' for null)."""
     b = record.book

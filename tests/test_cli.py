@@ -266,6 +266,10 @@ def test_strict_on_show_and_export_of_an_incomplete_page() -> None:
     assert result.stderr.splitlines()[-1] == (
         f"precarious: --strict: {PREFACE} is incomplete: missing-heading, missing-online-date"
     )
+    whole = run("export", "--strict", "--format", "bibtex")  # the corpus, spooled
+    assert whole.exit_code == 1
+    assert whole.stdout.count("@incollection{") == 3
+    assert whole.stderr.splitlines()[-1] == result.stderr.splitlines()[-1]
 
 
 def test_show_counts_the_corpus_files_it_could_not_read_in_one_line(bad_corpus: Path) -> None:

@@ -23,11 +23,14 @@ from citeproc import (
 )
 from citeproc.source.json import CiteProcJSON
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from precarious import extract_all
 from precarious.cli import cli
-from precarious.export import citation_keys, csl_items, csl_name, latex_title
+from precarious.export import citation_keys, csl_items, csl_name, latex_title, to_bibtex, to_ris
+from precarious.render import citation_item, citations_chunks, to_json
 from tests.conftest import FIXTURES, SEEDS
 from tests.pagemaker import corpus, page
 
@@ -292,6 +295,27 @@ def test_a_hostile_title_survives_every_format() -> None:
     (ref,) = rispy.loads(export(str(HOSTILE), "-f", "ris")[0])
     assert ref["title"] == HOSTILE_TITLE
     assert ref["secondary_title"] == item["container-title"]
+
+
+# -- an entry at a time -----------------------------------------------------------------
+
+ITEMS = [item for folder in CORPORA for item in items_of(folder)]
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    st.lists(st.tuples(st.sampled_from(ITEMS), st.text(min_size=1)), min_size=1, max_size=6),
+    st.sampled_from(["csl-json", "bibtex", "ris"]),
+)
+def test_entries_written_apart_join_to_the_document_written_at_once(
+    picked: list[tuple[dict[str, Any], str]], fmt: str
+) -> None:
+    # `export` writes an entry at a time (see render.citation_item); bibtexparser and rispy
+    # put their own separators between entries when they write a whole library.
+    items = [{**item, "id": f"k{n}", "title": title} for n, (item, title) in enumerate(picked)]
+    whole = {"csl-json": to_json, "bibtex": to_bibtex, "ris": to_ris}[fmt](items)
+    entries = (citation_item(fmt, item) for item in items)
+    assert "".join(citations_chunks(fmt, entries)) == whole
 
 
 # -- nothing invented, keys stable ------------------------------------------------------

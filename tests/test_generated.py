@@ -19,6 +19,8 @@ from benchmarks.truth import load_truth, mismatches
 from precarious.check import check
 from precarious.cli import cli
 from precarious.corpus import extract_all
+from precarious.export import csl_items, to_bibtex, to_ris
+from precarious.render import to_json
 from tests.conftest import ROOT, SEEDS
 
 PAGES = 400
@@ -120,6 +122,23 @@ def test_jobs_default_to_the_cpus_the_command_may_use(monkeypatch: pytest.Monkey
         done = CliRunner().invoke(cli, ["list", "--jsonl", *args, str(SEEDS)], env=env)
         assert done.exit_code == 0, done.stderr
     assert asked == [len(os.sched_getaffinity(0)), 1, 3]
+
+
+@pytest.mark.parametrize("fmt", ["csl-json", "bibtex", "ris"])
+def test_a_streamed_export_is_the_library_writing_every_item_at_once(
+    corpus: Path, fmt: str
+) -> None:
+    """`export` goes through the spooled corpus twice (keys, then entries, by forked
+    processes with --jobs 2) and writes an entry at a time: the bytes are what bibtexparser,
+    rispy or json write for all the full records' items at once."""
+    items = csl_items(extract_all([corpus]).records)
+    whole = {"csl-json": to_json, "bibtex": to_bibtex, "ris": to_ris}[fmt](items)
+    one = run("export", "--format", fmt, "--jobs", "1", "--corpus", str(corpus))
+    two = run("export", "--format", fmt, "--jobs", "2", "--corpus", str(corpus))
+    assert one[0] == two[0] == 0
+    assert one[1] == two[1] == whole.encode()
+    assert one[2] == two[2]
+    assert len(items) > 256  # enough for --jobs 2 to fork (corpus._FEW)
 
 
 def test_check_of_the_spooled_corpus_finds_what_the_full_records_show(corpus: Path) -> None:
