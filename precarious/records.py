@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -63,8 +64,14 @@ class _Pickled:
     __slots__ = ()
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        names = self.__match_args__  # type: ignore[attr-defined]  # the fields, in order
-        return type(self), tuple(getattr(self, name) for name in names)
+        cls = type(self)
+        fields = _FIELDS.get(cls)
+        if fields is None:  # the fields, in order: got in one call (a record has dozens)
+            fields = _FIELDS[cls] = attrgetter(*cls.__match_args__)  # type: ignore[attr-defined]
+        return cls, fields(self)
+
+
+_FIELDS: dict[type, attrgetter[Any]] = {}  # (every such class has two fields or more)
 
 
 @dataclass(frozen=True, slots=True)
