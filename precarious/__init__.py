@@ -27,7 +27,7 @@ _EXPORTS = {
     "extract_source": "precarious.corpus",
     "page_paths": "precarious.reader",
     "CorpusBook": "precarious.books",
-    "arrange": "precarious.books",
+    "arrange": "precarious.shelving",
     "Record": "precarious.records",
     "SCHEMA_VERSION": "precarious.records",
     "extract": "precarious.records",
@@ -35,7 +35,7 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
-    from precarious.books import CorpusBook, arrange
+    from precarious.books import CorpusBook
     from precarious.corpus import Corpus, extract_all, extract_source
     from precarious.errors import (
         Ambiguous,
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     )
     from precarious.reader import page_paths
     from precarious.records import SCHEMA_VERSION, Record, extract, schema_text
+    from precarious.shelving import arrange
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -9,6 +9,8 @@ on separate lines, and the publisher and contents list that most of its pages ag
 A page that prints no title is placed in the contents list only when the evidence leaves one
 entry: the same pages as a placed page, or its page range between two placed neighbours.
 The inferred title goes into `placement`, never into `title`.
+
+These are the rules; `precarious.shelving.arrange` applies them to a corpus.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, Protocol
 
 from precarious.normalize import page_key, words, words_key
 from precarious.records import Book, Entry, Placement, Record, evolve, pages_text
@@ -41,16 +43,6 @@ class CorpusBook:
     def covered(self) -> int:
         """How many contents entries have a page in the corpus."""
         return len({r.placement.entry for r in self.records if r.placement and r.placement.entry})
-
-
-@dataclass(frozen=True, slots=True)
-class Shelf:
-    """Every record with its book and placement filled in, the books, and why the pages
-    left out of every book were left out."""
-
-    records: tuple[Record, ...]
-    books: tuple[CorpusBook, ...]
-    loose: tuple[tuple[str, str], ...]  # (record id, why it belongs to no book)
 
 
 def title_key(record: Record) -> str:
@@ -96,142 +88,24 @@ def refiled(record: Record, filed: Record) -> Record:
     return evolve(record, book=filed.book, placement=filed.placement, warnings=warnings)
 
 
-def arrange(records: Sequence[Record]) -> Shelf:
-    """Group records into books and place each page in its book's contents list."""
-    try:
-        # Grouping's own lookups (a title key for every page, every book's contents
-        # entries) are gone before the books are filled in: they were a fifth of the
-        # peak memory of `list` on 100,000 pages.
-        return _shelve(records, *_group(records))
-    finally:
-        title_words.cache_clear()  # a memo for this grouping, not memory held after it
+class Taken(Protocol):
+    """The book ids given so far: a set, or a table of them."""
+
+    def __contains__(self, slug: object, /) -> bool: ...
+    def add(self, slug: str, /) -> None: ...
 
 
-_Group = tuple[str, int | None]  # a book: (title key, print year)
-
-
-class _Grouping(NamedTuple):
-    groups: dict[_Group, list[int]]  # the records (positions) that join each book
-    joined: dict[int, tuple[str, str | None]]  # how each of them joined: (by, source)
-    lists: dict[_Group, tuple[tuple[Entry, ...], str | None]]  # contents, and whose
-    loose: dict[int, str]  # why the other records join no book
-
-
-def _group(records: Sequence[Record]) -> _Grouping:
-    """Which book each record joins, and how; each book's contents list."""
-    groups: dict[_Group, list[int]] = {}
-    joined: dict[int, tuple[str, str | None]] = {}  # record index → (by, source)
-    loose: dict[int, str] = {}
-
-    def join(at: _Group, i: int, by: str, source: str | None = None) -> None:
-        groups.setdefault(at, []).append(i)
-        joined[i] = (by, source)
-
-    keys = [title_key(r) for r in records]
-    for i, r in enumerate(records):  # title and year: the book fields decide
-        if keys[i] and r.book.print_year is not None:
-            join((keys[i], r.book.print_year), i, "book fields")
-    years: dict[str, list[_Group]] = {}  # title key → its groups
-    for g in groups:
-        years.setdefault(g[0], []).append(g)
-    for i, r in enumerate(records):  # a title without a year: the one book of that title
-        if not keys[i] or r.book.print_year is not None:
-            continue
-        same = years.setdefault(keys[i], [])
-        if not same:
-            same.append((keys[i], None))
-        if len(same) == 1:
-            join(same[0], i, "book title")
-        else:
-            listed = ", ".join(str(g[1]) for g in same)
-            loose[i] = f"its book title matches {len(same)} books ({listed}) and it states no year"
-    by_contents: dict[tuple[tuple[int | None, str], ...], dict[_Group, str]] = {}
-    for g, members in groups.items():
-        for i in members:
-            if records[i].contents:
-                by_contents.setdefault(contents_key(records[i].contents), {}).setdefault(
-                    g, records[i].id
-                )
-    untitled = [i for i, key in enumerate(keys) if not key]
-    for i in untitled:  # no book title: a contents list like the one known book's
-        found = by_contents.get(contents_key(records[i].contents), {})
-        if records[i].contents and len(found) == 1:
-            ((g, first),) = found.items()
-            join(g, i, "contents", first)
-    lists = {g: _book_contents([records[i] for i in m]) for g, m in groups.items()}
-    # (number, title words) of every entry → the books whose contents hold it, in order:
-    # one lookup per page instead of a scan of every book (quadratic on a large corpus).
-    books_of: dict[tuple[int | None, tuple[str, ...]], list[_Group]] = {}
-    for g, (entries, _) in lists.items():
-        for e in entries:
-            holders = books_of.setdefault((e.number, title_words(e.title)), [])
-            if not holders or holders[-1] != g:
-                holders.append(g)
-    for i in untitled:  # … or a chapter heading that is in one known book's contents
-        if i in joined:
-            continue
-        r = records[i]
-        title = title_words(r.title)
-        hits = books_of.get((r.number, title), []) if title else []
-        if len(hits) == 1:
-            join(hits[0], i, "chapter title", lists[hits[0]][1])
-        else:
-            loose[i] = (
-                f"its heading matches the contents of {len(hits)} books"
-                if hits
-                else "it states no book title, and neither its contents list nor its heading "
-                "matches a book of the corpus"
-            )
-    return _Grouping(groups, joined, lists, loose)
-
-
-def _shelve(
-    records: Sequence[Record],
-    groups: dict[_Group, list[int]],
-    joined: dict[int, tuple[str, str | None]],
-    lists: dict[_Group, tuple[tuple[Entry, ...], str | None]],
-    loose: dict[int, str],
-) -> Shelf:
-    """Build the books of the groups, and fill in each record's book and placement."""
-    out = list(records)
-    books: list[tuple[int, CorpusBook]] = []  # (where its first page is, the book)
-    taken: set[str] = set()
-    filed: dict[Book, Book] = {}  # most pages of a book end with the same: one copy of it
-    for g, joiners in groups.items():
-        members = sorted(joiners)  # corpus order, whatever evidence each page joined by
-        book = _book(g, [records[i] for i in members], lists[g], taken)
-        placed = _place(book.contents, book.records)
-        # The pages of a book share their Book (see corpus._Shared): each is filed once.
-        made: dict[tuple[int, str, str | None], Book] = {}
-        fixed = []
-        for i, r in zip(members, book.records, strict=True):
-            by, source = joined[i]
-            ours = made.get((id(r.book), by, source))
-            if ours is None:
-                ours = evolve(r.book, id=book.id, joined_by=by, joined_source=source)
-                ours = made[id(r.book), by, source] = filed.setdefault(ours, ours)
-            out[i] = evolve(r, book=ours, placement=placed.get(r.id))
-            fixed.append(out[i])
-        books.append((members[0], evolve(book, records=tuple(fixed))))
-    books.sort(key=lambda pair: pair[0])  # in the order of their first pages
-    return Shelf(
-        tuple(out),
-        tuple(book for _, book in books),
-        tuple((records[i].id, why) for i, why in sorted(loose.items())),
-    )
-
-
-def _book(
-    group: _Group,
+def fill_book(
+    group: tuple[str, int | None],
     members: list[Record],
     contents: tuple[tuple[Entry, ...], str | None],
-    taken: set[str],
+    taken: Taken,
 ) -> CorpusBook:
     """The book's facts from its pages; glued titles split as a page prints them apart."""
     printed = next((r for r in members if r.book.split_method == "lines"), None)
     if printed is not None:
         title, subtitle = printed.book.title, printed.book.subtitle
-        learnt: dict[int, Book] = {}  # a shared Book split once (see _shelve)
+        learnt: dict[int, Book] = {}  # a shared Book split once
         members = [_split_from(r, printed, learnt) for r in members]
     else:
         pairs = Counter((r.book.title, r.book.subtitle) for r in members if r.book.title)
@@ -272,17 +146,6 @@ def _split_from(record: Record, printed: Record, learnt: dict[int, Book]) -> Rec
     return evolve(record, book=book, warnings=warnings)
 
 
-def _book_contents(members: list[Record]) -> tuple[tuple[Entry, ...], str | None]:
-    """The contents list most pages print (the longest, then the first, on a tie)."""
-    lists = [r for r in members if r.contents]
-    if not lists:
-        return (), None
-    keys = [contents_key(r.contents) for r in lists]
-    counts = Counter(keys)
-    best = min(range(len(lists)), key=lambda n: (-counts[keys[n]], -len(keys[n]), n))
-    return lists[best].contents, lists[best].id
-
-
 def _begins(entry: Entry, title: str | None) -> bool:
     """The entry's title starts with these words ("Introduction: Striving …")."""
     head = title_words(title)
@@ -307,7 +170,7 @@ def entry_text(entry: Entry) -> str:
     return entry.title if entry.number is None else f"{entry.number} {entry.title}"
 
 
-def _place(contents: tuple[Entry, ...], members: Sequence[Record]) -> dict[str, Placement]:
+def placements(contents: tuple[Entry, ...], members: Sequence[Record]) -> dict[str, Placement]:
     """Each page's place in the contents list: by its heading, or inferred when decisive."""
     if not contents:
         return {}

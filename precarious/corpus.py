@@ -3,28 +3,27 @@ the evidence one page lends another."""
 
 from __future__ import annotations
 
-import os
 import pickle
 import sys
-import tempfile
-from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, overload
 
-from precarious.books import CorpusBook, arrange, evidence, refiled
+from precarious.books import CorpusBook, evidence, refiled
 from precarious.errors import (
     NotAChapter,
     PrecariousError,
     UnreadableFile,
     WorkerFailed,
-    WriteFailed,
 )
 from precarious.reader import Source, page_paths, read_page, shown
 from precarious.records import Book, Entry, Record, evolve, extract_page
+from precarious.shelving import arrange
+from precarious.spool import Spool
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -39,7 +38,7 @@ class Corpus:
 
     records: Sequence[Record]  # a tuple, or Filed: each made when it is asked for
     problems: tuple[PrecariousError, ...]
-    books: tuple[CorpusBook, ...] = ()
+    books: Sequence[CorpusBook] = ()
     loose: tuple[tuple[str, str], ...] = ()  # (record id, why it belongs to no book)
 
 
@@ -72,50 +71,59 @@ def extract_all(
     again. `progress` is called as files are done.
 
     `keep` says what is held in memory. "records": every record. "spool", for output
-    that goes through the records once (in a third of the memory on a large corpus):
-    each record is written to an anonymous temporary file as it is made and read back
-    when asked for. "evidence", for finding a page or two: records are fetched from the
-    index (or their file) when asked for, and with an index the grouping of a corpus
-    whose files have not changed is not worked out again. With either of these, only
-    each record's evidence (books.evidence) is kept, and that is what the books hold."""
-    found = list(page_paths(paths))
+    that goes through the records once: each record is written to an anonymous
+    temporary file as it is made and read back when asked for, and the books are
+    worked out on disk too (shelving.arrange), so memory hardly grows with the corpus.
+    "evidence", for finding a page or two: only each record's evidence (books.evidence)
+    is kept, the records are fetched from the index (or their file) when asked for,
+    and the grouping of a corpus whose files have not changed is not worked out again."""
+    paths = list(paths)
     if keep == "evidence" and index is None:
         keep = "records"  # nothing to fetch them from but their files, read once already
+    # The files as the walk finds them; listed first only when the records are fetched
+    # from them later (on 100,000 pages the list is 45 MB).
+    walk = page_paths(paths)
+    found = list(walk) if keep == "evidence" else None
+    total = 0  # the files in all, for `progress`: a terminal's bar costs a walk more
+    if progress is not None:
+        total = len(found) if found is not None else sum(1 for _ in page_paths(paths))
     signature = None
-    if keep == "evidence" and index is not None:
+    if found is not None and index is not None:
         signature = index.corpus_signature(found)
         cached = index.get_shelf(signature)
         if cached is not None:
             shelf, problems = cached
             fetch = _Fetch(found, index)
             return Corpus(Filed(shelf.records, fetch), problems, shelf.books, shelf.loose)
-    kept: list[Record] = []
     errors: list[PrecariousError] = []
-    pack = keep == "spool"
-    results = _made(found, jobs, pack, index)
-    shared = _Shared()
-    spooled = _Spool() if pack else None
-    for done, result in enumerate(results, 1):
-        if isinstance(result, PrecariousError):
-            errors.append(result)
-        elif isinstance(result, _Packed):
-            if spooled is not None:
-                spooled.write(result.blob)
-            kept.append(shared(result.evidence))
-        else:
-            kept.append(shared(result if keep == "records" else evidence(result)))
-        if progress is not None:
-            progress(done, len(found))
-    del results
-    if keep != "evidence":
-        del found  # the walk's list of files: not needed while the books are worked out
-    shelf = arrange(kept)
+    results = _made(walk if found is None else found, jobs, keep == "spool", index)
+    spooled = Spool() if keep == "spool" else None
+
+    def made() -> Iterator[Record]:
+        """The records (or their evidence) as they come; the errors and the spool aside."""
+        shared = _Shared()
+        for done, result in enumerate(results, 1):
+            if isinstance(result, PrecariousError):
+                errors.append(result)
+            elif isinstance(result, _Packed):
+                assert spooled is not None  # (only the spool's records come packed)
+                spooled.put_pickled(len(spooled), result.blob)
+                yield result.evidence
+            else:
+                yield shared(result if keep == "records" else evidence(result))
+            if progress is not None:
+                progress(done, max(done, total))  # (files may be added as the run goes)
+
+    # A spooled corpus is arranged on disk too: in memory that does not grow with it.
+    shelf = arrange(made(), on_disk=spooled is not None)
     problems = tuple(errors)
-    if keep == "records":
-        return Corpus(shelf.records, problems, shelf.books, shelf.loose)
     if spooled is not None:
-        return Corpus(spooled.records(shelf.records), problems, shelf.books, shelf.loose)
-    if signature is not None and index is not None:
+        spooled.seal()
+        records = Filed(shelf.records, lambda i, _: spooled[i], forkable=True)
+        return Corpus(records, problems, shelf.books, shelf.loose)
+    if found is None or index is None:  # keep == "records"
+        return Corpus(shelf.records, problems, shelf.books, shelf.loose)
+    if signature is not None:
         index.put_shelf(signature, (shelf, problems), found)
     records = Filed(shelf.records, _Fetch(found, index))
     return Corpus(records, problems, shelf.books, shelf.loose)
@@ -196,44 +204,6 @@ class _Shared:
         return evolve(record, contents=contents, book=book)
 
 
-class _Spool:
-    """Records pickled one after another into an anonymous temporary file (gone when it
-    is closed or the process ends, however it ends). A full or unwritable $TMPDIR is
-    WriteFailed, not an OSError that would pass for a failure of the output."""
-
-    def __init__(self) -> None:
-        with _spooling():
-            self.file = tempfile.TemporaryFile()  # noqa: SIM115 (open as long as the corpus)
-        self.offsets = array("q")
-
-    def write(self, blob: bytes) -> None:
-        """Add a pickled record."""
-        with _spooling():
-            self.offsets.append(self.file.tell())
-            self.file.write(blob)
-
-    def records(self, filed: Sequence[Record]) -> Filed:
-        with _spooling():
-            self.file.flush()
-            self.offsets.append(self.file.tell())  # where the last record ends
-        return Filed(tuple(filed), self, forkable=True)
-
-    def __call__(self, i: int, filed: Record) -> Record:
-        # By position, not by seek: forked processes share the file's offset.
-        start, end = self.offsets[i], self.offsets[i + 1]
-        record: Record = pickle.loads(os.pread(self.file.fileno(), end - start, start))
-        return record
-
-
-@contextmanager
-def _spooling() -> Iterator[None]:
-    try:
-        yield
-    except OSError as err:
-        where = f"a temporary file in {tempfile.gettempdir()}"
-        raise WriteFailed(where, err.strerror or str(err)) from None
-
-
 class _Fetch:
     """Record i of a corpus from the index, or from its file when the index has lost it
     (the corpus's signature says the file is the one that was grouped)."""
@@ -257,7 +227,7 @@ class Filed(Sequence[Record]):
 
     def __init__(
         self,
-        filed: tuple[Record, ...],
+        filed: Sequence[Record],
         fetch: Callable[[int, Record], Record],
         forkable: bool = False,
     ) -> None:
@@ -331,7 +301,7 @@ _WINDOW = 512
 
 
 def _made(
-    found: list[Source | PrecariousError], jobs: int, pack: bool, index: Index | None
+    found: Iterable[Source | PrecariousError], jobs: int, pack: bool, index: Index | None
 ) -> Iterator[_Made]:
     """What each file gives, in order: its record (packed for the spool) or its error. With
     an index, an unchanged file's is taken from it and the others' are stored in it.
@@ -341,16 +311,22 @@ def _made(
     memory. (A pool's map takes every file at once and keeps every result it runs ahead
     with; the index's hits for every file would be the whole corpus, pickled.)"""
     work: Callable[[Source | PrecariousError], _Made] = _extract_packed if pack else extract_source
+    found = iter(found)  # the walk, perhaps, gone through as the files are done
+    first = list(islice(found, _FEW))  # enough to know whether a pool is worth starting
     try:
-        with _mapper(jobs, len(found)) as run:
-            windows = (
-                _window(found[start : start + _WINDOW], run, work, index, pack)
-                for start in range(0, len(found), _WINDOW)
-            )
+        with _mapper(jobs, len(first)) as run:
+            windows = (_window(w, run, work, index, pack) for w in _batched(first, found))
             yield from _one_ahead(windows)
     finally:
         if index is not None:
             index.flush()
+
+
+def _batched(first: list[T], rest: Iterator[T]) -> Iterator[list[T]]:
+    """`first`, then `rest`, in lists of _WINDOW items."""
+    items = chain(first, rest)
+    while window := list(islice(items, _WINDOW)):
+        yield window
 
 
 _Run = Callable[

@@ -49,7 +49,7 @@ _SCHEMA = (
         parser TEXT NOT NULL,
         result BLOB NOT NULL
     )""",
-    # A corpus's grouping (books.Shelf of evidence, and the files' problems), under the
+    # A corpus's grouping (shelving.Shelf of evidence, and the files' problems), under the
     # signature of every file of the corpus: only the last few corpora are kept.
     """CREATE TABLE IF NOT EXISTS shelves (
         signature TEXT PRIMARY KEY,

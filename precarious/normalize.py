@@ -179,7 +179,7 @@ def words(text: str | None) -> list[str]:
     return _WORDS.findall((text or "").casefold())
 
 
-@functools.lru_cache(maxsize=65536)  # titles repeat across the pages of a book
+@functools.lru_cache(maxsize=4096)  # titles repeat across the pages of a book
 def words_key(text: str | None) -> str:
     """Text reduced to its letters and digits, for matching titles however they are printed:
     'The Precarious TruceAnglo-Soviet Relations 1924–27' == 'The Precarious Truce' +

@@ -8,6 +8,7 @@ import os
 import pickle
 import sqlite3
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,12 @@ from click.testing import CliRunner
 
 import precarious.corpus
 import precarious.index
-from precarious.books import Shelf, arrange
 from precarious.cli import cli
 from precarious.corpus import Keep, extract_all
 from precarious.index import Index, default_path
 from precarious.reader import Source
 from precarious.records import Record
+from precarious.shelving import Shelf, arrange
 from tests.conftest import SEEDS, copies
 
 CH4, PREFACE, CH6 = "000_89d64f6c4c7f9a3b", "002_84761bd352faf2a0", "004_c3effe51be84b58d"
@@ -170,9 +171,10 @@ def arranged(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many pages each grouping of a corpus was worked out for."""
     sizes: list[int] = []
 
-    def counting(records: list[Record]) -> Shelf:
+    def counting(records: Iterable[Record], on_disk: bool = False) -> Shelf:
+        records = list(records)
         sizes.append(len(records))
-        return arrange(records)
+        return arrange(records, on_disk)
 
     monkeypatch.setattr(precarious.corpus, "arrange", counting)
     return sizes

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gc
 import os
+import sqlite3
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -15,13 +17,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import precarious.corpus
-from precarious.books import arrange, evidence, refiled
+import precarious.shelving
+from precarious.books import evidence, refiled
 from precarious.check import check
 from precarious.cli import cli
-from precarious.corpus import Corpus, Filed, extract_all, extract_source, mapped, select
+from precarious.corpus import Corpus, Filed, Keep, extract_all, extract_source, mapped, select
 from precarious.index import Index
 from precarious.reader import Source, page_paths
 from precarious.records import Record, evolve, extract
+from precarious.shelving import arrange
+from precarious.spool import Spool
 from tests.conftest import FIXTURES, SEEDS
 from tests.pagemaker import page
 
@@ -99,6 +104,30 @@ def test_the_spool_reads_back_in_any_order() -> None:
     assert dicts(records) == full  # and again
 
 
+def test_a_position_put_again_holds_the_new_object() -> None:
+    spool = Spool()
+    spool.put(2, "two")  # out of order: the positions before it wait to be put
+    spool.put(0, ("zero",))
+    spool.put(2, {"two": 2})
+    assert (len(spool), spool[0], spool[2]) == (3, ("zero",), {"two": 2})
+
+
+@pytest.mark.parametrize("keep", ["spool", "records", "evidence"])
+def test_progress_counts_every_file_of_the_walk(tmp_path: Path, keep: Keep) -> None:
+    # Unless records are fetched from their files later, the walk is gone through as the
+    # files are read, not held: the total comes from a walk of its own.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(3):
+        (corpus / f"{n}.txt").write_bytes((SEEDS / "000_89d64f6c4c7f9a3b.txt").read_bytes())
+    (corpus / "bad.txt").write_text("Hello\n", encoding="utf-8")
+    calls: list[tuple[int, int]] = []
+    index = Index(tmp_path / "index.sqlite")
+    extract_all([corpus], progress=lambda *call: calls.append(call), index=index, keep=keep)
+    index.close()
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
 def test_a_problem_keeps_no_frames_alive(tmp_path: Path) -> None:
     # A raised error's traceback names the frames it passed through, and they hold the
     # whole list of files walked: kept with the problem, that list lived for the run.
@@ -112,7 +141,7 @@ def test_a_problem_keeps_no_frames_alive(tmp_path: Path) -> None:
 def test_a_full_temporary_folder_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     # /dev/full takes the bytes and fails when they are flushed: ENOSPC, as a full $TMPDIR.
     monkeypatch.setattr(
-        "precarious.corpus.tempfile.TemporaryFile",
+        "precarious.spool.tempfile.TemporaryFile",
         lambda: open("/dev/full", "w+b"),  # noqa: SIM115
     )
     done = CliRunner().invoke(cli, ["list", "--jsonl", str(FIXTURES / "corpus")])
@@ -120,6 +149,21 @@ def test_a_full_temporary_folder_is_one_line(monkeypatch: pytest.MonkeyPatch) ->
     assert done.stdout == ""
     assert done.stderr.startswith("precarious: cannot write a temporary file in ")
     assert done.stderr.endswith(": No space left on device\n")
+    assert done.stderr.count("\n") == 1
+
+
+def test_a_full_temporary_folder_for_the_work_table_is_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def full(*args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(precarious.shelving, "_group", full)
+    done = CliRunner().invoke(cli, ["list", "--jsonl", str(FIXTURES / "corpus")])
+    assert done.exit_code == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith("precarious: cannot write a temporary file in ")
+    assert done.stderr.endswith(": database or disk is full\n")
     assert done.stderr.count("\n") == 1
 
 
@@ -149,10 +193,11 @@ def test_the_walk_is_dropped_before_the_grouping(monkeypatch: pytest.MonkeyPatch
     # are read: on 100,000 pages it was 70 MB held through the grouping for nothing.
     alive: list[int] = []
 
-    def watching(records: list[Record]) -> object:
+    def watching(records: Iterable[Record], on_disk: bool = False) -> object:
+        records = list(records)  # every file read
         gc.collect()
         alive.append(sum(isinstance(o, Source) for o in gc.get_objects()))
-        return arrange(records)
+        return arrange(records, on_disk)
 
     monkeypatch.setattr(precarious.corpus, "arrange", watching)
     extract_all([FIXTURES / "corpus"], keep="spool")
