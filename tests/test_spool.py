@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import precarious.corpus
-import precarious.shelving
 from precarious.books import evidence, refiled
 from precarious.check import check
 from precarious.cli import cli
@@ -138,32 +137,31 @@ def test_a_problem_keeps_no_frames_alive(tmp_path: Path) -> None:
     assert [p.__traceback__ for p in problems] == [None, None]
 
 
-def test_a_full_temporary_folder_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_space() -> object:
     # /dev/full takes the bytes and fails when they are flushed: ENOSPC, as a full $TMPDIR.
-    monkeypatch.setattr(
-        "precarious.spool.tempfile.TemporaryFile",
-        lambda: open("/dev/full", "w+b"),  # noqa: SIM115
-    )
-    done = CliRunner().invoke(cli, ["list", "--jsonl", str(FIXTURES / "corpus")])
-    assert done.exit_code == 1
-    assert done.stdout == ""
-    assert done.stderr.startswith("precarious: cannot write a temporary file in ")
-    assert done.stderr.endswith(": No space left on device\n")
-    assert done.stderr.count("\n") == 1
+    return open("/dev/full", "w+b")
 
 
-def test_a_full_temporary_folder_for_the_work_table_is_one_line(
-    monkeypatch: pytest.MonkeyPatch,
+def _work_table_full(*args: object) -> None:
+    raise sqlite3.OperationalError("database or disk is full")
+
+
+@pytest.mark.parametrize(
+    ("target", "failing", "reason"),
+    [
+        ("precarious.spool.tempfile.TemporaryFile", _no_space, "No space left on device"),
+        ("precarious.shelving._group", _work_table_full, "database or disk is full"),
+    ],
+)
+def test_a_full_temporary_folder_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, target: str, failing: object, reason: str
 ) -> None:
-    def full(*args: object) -> None:
-        raise sqlite3.OperationalError("database or disk is full")
-
-    monkeypatch.setattr(precarious.shelving, "_group", full)
+    monkeypatch.setattr(target, failing)  # the spool, or the work table of the grouping
     done = CliRunner().invoke(cli, ["list", "--jsonl", str(FIXTURES / "corpus")])
     assert done.exit_code == 1
     assert done.stdout == ""
     assert done.stderr.startswith("precarious: cannot write a temporary file in ")
-    assert done.stderr.endswith(": database or disk is full\n")
+    assert done.stderr.endswith(f": {reason}\n")
     assert done.stderr.count("\n") == 1
 
 
