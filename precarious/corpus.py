@@ -82,11 +82,13 @@ def extract_all(
         keep = "records"  # nothing to fetch them from but their files, read once already
     # The files as the walk finds them; listed first only when the records are fetched
     # from them later (on 100,000 pages the list is 45 MB).
-    walk = page_paths(paths)
+    # A spooled corpus's walk keeps what it has met on disk too.
+    walk = page_paths(paths, on_disk=keep == "spool")
     found = list(walk) if keep == "evidence" else None
     total = 0  # the files in all, for `progress`: a terminal's bar costs a walk more
     if progress is not None:
-        total = len(found) if found is not None else sum(1 for _ in page_paths(paths))
+        again = page_paths(paths, on_disk=keep == "spool")
+        total = len(found) if found is not None else sum(1 for _ in again)
     signature = None
     if found is not None and index is not None:
         signature = index.corpus_signature(found)

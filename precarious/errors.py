@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class PrecariousError(Exception):
     """Base of every error precarious raises on purpose."""
@@ -60,3 +63,16 @@ class WorkerFailed(PrecariousError):
             "a worker process ended abruptly (killed, or out of memory?); run again, "
             "or with --jobs 1"
         )
+
+
+@contextmanager
+def temporary_files(*kinds: type[Exception]) -> Iterator[None]:
+    """Errors of these kinds, raised while temporary files are written (a full or unwritable
+    $TMPDIR), as WriteFailed: one clear line, not an error that would pass for the output's."""
+    try:
+        yield
+    except kinds as err:
+        import tempfile  # (here: most runs never fail so)
+
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise WriteFailed(f"a temporary file in {tempfile.gettempdir()}", reason) from None

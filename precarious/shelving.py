@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, Generic, Protocol, TypeVar, overload
 
 from precarious.books import CorpusBook, contents_key, fill_book, placements, title_key, title_words
-from precarious.errors import WriteFailed
+from precarious.errors import temporary_files
 from precarious.records import Book, Record, evolve
-from precarious.spool import Spool
+from precarious.spool import Spool, scratch_database
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,22 +37,19 @@ def arrange(records: Iterable[Record], on_disk: bool = False) -> Shelf:
     `on_disk`, the records (gone through once, as they come) wait in a spool on disk, and
     the shelf's records and books are read back from it when asked for."""
     store: _Store = Spool() if on_disk else _Listed()
-    # "": an SQLite database in a temporary file, deleted when it is closed; its cache is
-    # bounded (2 MB), so a large corpus's rows stay on disk.
-    db = sqlite3.connect("" if on_disk else ":memory:", isolation_level=None)
+    db = scratch_database() if on_disk else sqlite3.connect(":memory:", isolation_level=None)
     try:
-        db.executescript(_SCHEMA)
-        db.execute("BEGIN")  # one transaction: not a write to disk for every page
-        count = _add(db, store, records)
-        db.executescript(_INDEXES)
-        _group(db, store)
-        books = _shelve(db, store, count)
-        loose = tuple(db.execute("SELECT id, why FROM pages WHERE why IS NOT NULL ORDER BY pos"))
-    except sqlite3.Error as err:  # the work table's file: a full or unwritable $TMPDIR
-        if not on_disk:
-            raise
-        where = f"a temporary file in {tempfile.gettempdir()}"
-        raise WriteFailed(where, str(err)) from None
+        # On disk, a failure of the work table's file is one of $TMPDIR (full, unwritable).
+        with temporary_files(*[sqlite3.Error] if on_disk else []):
+            db.executescript(_SCHEMA)
+            db.execute("BEGIN")  # one transaction: not a write to disk for every page
+            count = _add(db, store, records)
+            db.executescript(_INDEXES)
+            _group(db, store)
+            books = _shelve(db, store, count)
+            loose = tuple(
+                db.execute("SELECT id, why FROM pages WHERE why IS NOT NULL ORDER BY pos")
+            )
     finally:
         db.close()
         title_words.cache_clear()  # a memo for this grouping, not memory held after it

@@ -1,16 +1,16 @@
-"""Objects kept on disk by position, for a corpus too large to hold in memory."""
+"""Objects kept on disk by position, and work tables on disk: for a corpus too large to
+hold in memory."""
 
 from __future__ import annotations
 
 import os
 import pickle
+import sqlite3
 import tempfile
 from array import array
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from precarious.errors import WriteFailed
+from precarious.errors import temporary_files
 
 
 class Spool:
@@ -21,7 +21,7 @@ class Spool:
     WriteFailed, not an OSError that would pass for a failure of the output."""
 
     def __init__(self) -> None:
-        with _spooling():
+        with temporary_files(OSError):
             self.file = tempfile.TemporaryFile()  # noqa: SIM115 (open as long as the spool)
         # Where each position's pickle starts and how long it is: 16 bytes a position.
         self.starts = array("q")
@@ -41,7 +41,7 @@ class Spool:
             grow = at + 1 - len(self.starts)
             self.starts.extend(array("q", bytes(8 * grow)))
             self.sizes.extend(array("q", bytes(8 * grow)))
-        with _spooling():
+        with temporary_files(OSError):
             self.file.write(blob)
         self.starts[at], self.sizes[at] = self.end, len(blob)
         self.end += len(blob)
@@ -50,7 +50,7 @@ class Spool:
     def seal(self) -> None:
         """Write out what is buffered: before a process forks, so that it reads it all."""
         if self.unflushed:
-            with _spooling():
+            with temporary_files(OSError):
                 self.file.flush()
             self.unflushed = False
 
@@ -59,10 +59,10 @@ class Spool:
         return pickle.loads(os.pread(self.file.fileno(), self.sizes[at], self.starts[at]))
 
 
-@contextmanager
-def _spooling() -> Iterator[None]:
-    try:
-        yield
-    except OSError as err:
-        where = f"a temporary file in {tempfile.gettempdir()}"
-        raise WriteFailed(where, err.strerror or str(err)) from None
+def scratch_database() -> sqlite3.Connection:
+    """An SQLite database in a temporary file, gone when it is closed: work tables for a
+    corpus too large for memory. Its cache is small, 256 KiB: the kernel caches the file
+    anyway, and the default 2 MB is memory that grows with the corpus up to there."""
+    db = sqlite3.connect("", isolation_level=None)
+    db.execute("PRAGMA cache_size = -256")
+    return db

@@ -126,28 +126,40 @@ def test_page_paths_gives_a_folders_files_before_the_walk_goes_on(
     assert len(listed) == 6
 
 
+# The files and ids met kept in sets, or on disk: the same walk.
+on_disk = pytest.mark.parametrize("on_disk", [False, True], ids=["in-memory", "on-disk"])
+
+
+@on_disk
 def test_page_paths_keeps_ids_unique_and_reads_a_file_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, on_disk: bool
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    for name in ("a/p.txt", "b/p.txt"):
+    for name in ("a/p.txt", "b/p.txt", "c/p.txt", "c/p.TXT"):
         Path(name).parent.mkdir(exist_ok=True)
         Path(name).write_text("x")
     (tmp_path / "a" / "link.txt").symlink_to(tmp_path / "b" / "p.txt")
+    Path("d").mkdir()
+    Path("d/hard.txt").hardlink_to("c/p.txt")
 
     def found(*paths: str | Path) -> list[tuple[Path, str]]:
-        return [(s.path, s.id) for s in page_paths(paths) if isinstance(s, Source)]
+        walk = page_paths(paths, on_disk=on_disk)
+        return [(s.path, s.id) for s in walk if isinstance(s, Source)]
 
     assert found("a", "b", "a/p.txt") == [(Path("a/link.txt"), "link"), (Path("a/p.txt"), "p")]
     assert found("b", Path("a")) == [(Path("b/p.txt"), "p"), (Path("a/p.txt"), "a/p")]
+    # p.TXT and p.txt would both be "p"; d/hard.txt is c/p.txt again.
+    assert found("c", "d") == [(Path("c/p.TXT"), "p"), (Path("c/p.txt"), "c/p")]
 
 
-def test_page_paths_reports_loops_and_odd_files(tmp_path: Path) -> None:
+@on_disk
+def test_page_paths_reports_loops_and_odd_files(tmp_path: Path, on_disk: bool) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "p.txt").write_text("x")
     (tmp_path / "sub" / "back").symlink_to(tmp_path)
     os.mkfifo(tmp_path / "pipe.txt")
-    got = [str(x) if isinstance(x, PrecariousError) else x.id for x in page_paths([tmp_path])]
+    walk = page_paths([tmp_path], on_disk=on_disk)
+    got = [str(x) if isinstance(x, PrecariousError) else x.id for x in walk]
     assert got == [
         f"{tmp_path / 'pipe.txt'}: not a regular file",
         f"{tmp_path / 'sub' / 'back'}: folder already read (a symlink loop?)",

@@ -151,12 +151,14 @@ def _work_table_full(*args: object) -> None:
     [
         ("precarious.spool.tempfile.TemporaryFile", _no_space, "No space left on device"),
         ("precarious.shelving._group", _work_table_full, "database or disk is full"),
+        ("precarious.reader._MetOnDisk._first", _work_table_full, "database or disk is full"),
     ],
+    ids=["spool", "grouping", "walk"],
 )
 def test_a_full_temporary_folder_is_one_line(
     monkeypatch: pytest.MonkeyPatch, target: str, failing: object, reason: str
 ) -> None:
-    monkeypatch.setattr(target, failing)  # the spool, or the work table of the grouping
+    monkeypatch.setattr(target, failing)  # the spool, or a work table: the grouping's, the walk's
     done = CliRunner().invoke(cli, ["list", "--jsonl", str(FIXTURES / "corpus")])
     assert done.exit_code == 1
     assert done.stdout == ""
