@@ -42,9 +42,12 @@ def arrange(records: Iterable[Record], on_disk: bool = False) -> Shelf:
         # On disk, a failure of the work table's file is one of $TMPDIR (full, unwritable).
         with temporary_files(*[sqlite3.Error] if on_disk else []):
             db.executescript(_SCHEMA)
-            db.execute("BEGIN")  # one transaction: not a write to disk for every page
+            # One transaction, never committed: not a write to disk for every statement.
+            # (executescript would commit it.)
+            db.execute("BEGIN")
             count = _add(db, store, records)
-            db.executescript(_INDEXES)
+            for index in _INDEXES:
+                db.execute(index)
             _group(db, store)
             books = _shelve(db, store, count)
             loose = tuple(
@@ -122,17 +125,18 @@ CREATE TABLE pages (
 CREATE TABLE groups (  -- gid: the order in which the books were met
     gid INTEGER PRIMARY KEY, tkey TEXT NOT NULL, year INTEGER, list_pos INTEGER, list_src TEXT
 );
-CREATE TABLE entries (chap BLOB NOT NULL, gid INTEGER NOT NULL, PRIMARY KEY (chap, gid))
-    WITHOUT ROWID;  -- the books whose contents list holds an entry
+CREATE TABLE entries (chap BLOB NOT NULL, gid INTEGER NOT NULL);  -- the books whose
+    -- contents list holds an entry (indexed once filled: inserts into an index of random
+    -- digests are a read and a write of disk each, once it outgrows the cache)
 CREATE TABLE slugs (slug TEXT PRIMARY KEY) WITHOUT ROWID;  -- the book ids taken
 CREATE TABLE shelved (first INTEGER PRIMARY KEY, at INTEGER NOT NULL);  -- book, by its first page
 """
 
-_INDEXES = """
-CREATE INDEX pages_title ON pages (tkey, year);
-CREATE INDEX pages_contents ON pages (ckey, stage, pos);
-CREATE INDEX pages_group ON pages (grp, pos);
-"""
+_INDEXES = (
+    "CREATE INDEX pages_title ON pages (tkey, year)",
+    "CREATE INDEX pages_contents ON pages (ckey, stage, pos)",
+    "CREATE INDEX pages_group ON pages (grp, pos)",
+)
 
 _BATCH = 1024  # rows inserted at a time
 _INSERT = "INSERT INTO pages (pos, id, tkey, year, ckey, clen, chap) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -227,6 +231,7 @@ def _group(db: sqlite3.Connection, store: _Store) -> None:
     for gid, at in list(x("SELECT gid, list_pos FROM groups WHERE list_pos IS NOT NULL")):
         entries = {_digest((e.number, title_words(e.title))) for e in store[at].contents}
         db.executemany("INSERT INTO entries VALUES (?, ?)", ((chap, gid) for chap in entries))
+    x("CREATE INDEX entries_chap ON entries (chap, gid)")
     x(
         "UPDATE pages SET stage = 4, how = 'chapter title',"
         " grp = (SELECT gid FROM entries e WHERE e.chap = pages.chap),"
