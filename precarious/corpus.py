@@ -22,7 +22,7 @@ from precarious.errors import (
 )
 from precarious.reader import Source, page_paths, read_page, shown
 from precarious.records import Book, Entry, Record, evolve, extract_page
-from precarious.shelving import arrange
+from precarious.shelving import Filing, arrange, filing
 from precarious.spool import Spool
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def extract_all(
     results = _made(walk if found is None else found, jobs, keep == "spool", index)
     spooled = Spool() if keep == "spool" else None
 
-    def made() -> Iterator[Record]:
+    def made() -> Iterator[Record | Filing]:
         """The records (or their evidence) as they come; the errors and the spool aside."""
         shared = _Shared()
         for done, result in enumerate(results, 1):
@@ -276,10 +276,10 @@ def extract_source(source: Source | PrecariousError) -> Record | PrecariousError
 
 
 class _Packed(NamedTuple):
-    """A record as the spool takes it: its evidence, and the record pickled (by the worker
-    that made it, so that the parent process neither unpickles nor pickles it again)."""
+    """A record as the spool takes it: its evidence's filing, and the record pickled (by the
+    worker that made it, so that the parent process neither unpickles nor pickles them)."""
 
-    evidence: Record
+    evidence: Filing
     blob: bytes
 
 
@@ -291,7 +291,7 @@ def _pack(result: Record | PrecariousError, blob: bytes | None = None) -> _Packe
     if isinstance(result, PrecariousError):
         return result
     blob = blob or pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    return _Packed(evidence(result), blob)
+    return _Packed(filing(evidence(result)), blob)
 
 
 def _extract_packed(source: Source | PrecariousError) -> _Packed | PrecariousError:

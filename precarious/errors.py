@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 
 class PrecariousError(Exception):
     """Base of every error precarious raises on purpose."""
@@ -65,13 +62,22 @@ class WorkerFailed(PrecariousError):
         )
 
 
-@contextmanager
-def temporary_files(*kinds: type[Exception]) -> Iterator[None]:
+class temporary_files:  # (named as the context managers of contextlib are)
     """Errors of these kinds, raised while temporary files are written (a full or unwritable
-    $TMPDIR), as WriteFailed: one clear line, not an error that would pass for the output's."""
-    try:
-        yield
-    except kinds as err:
+    $TMPDIR), as WriteFailed: one clear line, not an error that would pass for the output's.
+    (A class: it wraps every write to the spool, and contextmanager costs microseconds.)"""
+
+    def __init__(self, *kinds: type[Exception]) -> None:
+        self.kinds = kinds
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, err: BaseException | None, _: object
+    ) -> None:
+        if kind is None or not issubclass(kind, self.kinds):
+            return
         import tempfile  # (here: most runs never fail so)
 
         reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)

@@ -10,11 +10,12 @@ alone (the title key of every page, the books holding every contents entry) were
 from __future__ import annotations
 
 import hashlib
+import pickle
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Any, Generic, Protocol, TypeVar, overload
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar, overload
 
 from precarious.books import CorpusBook, contents_key, fill_book, placements, title_key, title_words
 from precarious.errors import temporary_files
@@ -32,10 +33,11 @@ class Shelf:
     loose: tuple[tuple[str, str], ...]  # (record id, why it belongs to no book)
 
 
-def arrange(records: Iterable[Record], on_disk: bool = False) -> Shelf:
+def arrange(records: Iterable[Record | Filing], on_disk: bool = False) -> Shelf:
     """Group records into books and place each page in its book's contents list. With
     `on_disk`, the records (gone through once, as they come) wait in a spool on disk, and
-    the shelf's records and books are read back from it when asked for."""
+    the shelf's records and books are read back from it when asked for. A record may come
+    as its Filing."""
     store: _Store = Spool() if on_disk else _Listed()
     db = scratch_database() if on_disk else sqlite3.connect(":memory:", isolation_level=None)
     try:
@@ -72,6 +74,7 @@ class _Store(Protocol):
     """Objects by position (`Spool`, or `_Listed` in memory)."""
 
     def put(self, at: int, item: object) -> None: ...
+    def put_pickled(self, at: int, blob: bytes) -> None: ...
     def __getitem__(self, at: int) -> Any: ...
 
 
@@ -80,6 +83,9 @@ class _Listed(list[Any]):
         if at >= len(self):
             self.extend([None] * (at + 1 - len(self)))
         self[at] = item
+
+    def put_pickled(self, at: int, blob: bytes) -> None:
+        self.put(at, pickle.loads(blob))
 
 
 T = TypeVar("T")
@@ -142,24 +148,43 @@ _BATCH = 1024  # rows inserted at a time
 _INSERT = "INSERT INTO pages (pos, id, tkey, year, ckey, clen, chap) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 
-def _add(db: sqlite3.Connection, store: _Store, records: Iterable[Record]) -> int:
+class Filing(NamedTuple):
+    """A record (its evidence, say) made ready for `arrange`: its keys and its pickle. Made
+    by the worker process that read the page, it spares the process that arranges the
+    corpus unpickling, keying and pickling it again."""
+
+    keys: tuple[Any, ...]
+    blob: bytes
+
+
+def filing(record: Record) -> Filing:
+    return Filing(_keys(record), pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _keys(r: Record) -> tuple[Any, ...]:
+    """A page's row of the work table, but its position."""
+    heading = title_words(r.title)
+    return (
+        r.id,
+        title_key(r),
+        r.book.print_year,
+        _digest(contents_key(r.contents)) if r.contents else None,
+        len(r.contents),
+        _digest((r.number, heading)) if heading else None,
+    )
+
+
+def _add(db: sqlite3.Connection, store: _Store, records: Iterable[Record | Filing]) -> int:
     """Store each record and add its keys to the work table; how many there were."""
     rows: list[tuple[Any, ...]] = []
     count = 0
     for count, r in enumerate(records, 1):
-        store.put(count - 1, r)
-        heading = title_words(r.title)
-        rows.append(
-            (
-                count - 1,
-                r.id,
-                title_key(r),
-                r.book.print_year,
-                _digest(contents_key(r.contents)) if r.contents else None,
-                len(r.contents),
-                _digest((r.number, heading)) if heading else None,
-            )
-        )
+        if isinstance(r, Filing):
+            store.put_pickled(count - 1, r.blob)
+            rows.append((count - 1, *r.keys))
+        else:
+            store.put(count - 1, r)
+            rows.append((count - 1, *_keys(r)))
         if len(rows) == _BATCH:
             db.executemany(_INSERT, rows)
             rows.clear()
