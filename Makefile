@@ -36,7 +36,7 @@ fuzz: dev  ## the properties with many examples, then atheris for FUZZ_SECONDS (
 		-artifact_prefix=.fuzz/crashes/ .fuzz/corpus
 	@echo "fuzz: nothing found (a crash would be in .fuzz/crashes/: copy it to tests/fixtures/crashes/)"
 
-bench: dev  ## generate 10k and 100k pages, measure against this machine's floors (not a test)
+bench: install  ## generate 10k and 100k pages, measure against this machine's floors (not a test)
 	$(BIN)/python -m benchmarks.bench
 
 golden: dev  ## rewrite tests/golden from the current code, then read the diff
