@@ -81,14 +81,14 @@ def extract_all(
     if keep == "evidence" and index is None:
         keep = "records"  # nothing to fetch them from but their files, read once already
     # The files as the walk finds them; listed first only when the records are fetched
-    # from them later (on 100,000 pages the list is 45 MB).
-    # A spooled corpus's walk keeps what it has met on disk too.
-    walk = page_paths(paths, on_disk=keep == "spool")
+    # from them later (on 100,000 pages the list is 45 MB). A spooled corpus's walk keeps
+    # what it has met on disk too.
+    on_disk = keep == "spool"
+    walk = page_paths(paths, on_disk)
     found = list(walk) if keep == "evidence" else None
     total = 0  # the files in all, for `progress`: a terminal's bar costs a walk more
     if progress is not None:
-        again = page_paths(paths, on_disk=keep == "spool")
-        total = len(found) if found is not None else sum(1 for _ in again)
+        total = len(found) if found is not None else sum(1 for _ in page_paths(paths, on_disk))
     signature = None
     if found is not None and index is not None:
         signature = index.corpus_signature(found)
@@ -98,8 +98,8 @@ def extract_all(
             fetch = _Fetch(found, index)
             return Corpus(Filed(shelf.records, fetch), problems, shelf.books, shelf.loose)
     errors: list[PrecariousError] = []
-    results = _made(walk if found is None else found, jobs, keep == "spool", index)
-    spooled = Spool() if keep == "spool" else None
+    results = _made(walk if found is None else found, jobs, on_disk, index)
+    spooled = Spool() if on_disk else None
 
     def made() -> Iterator[Record | Filing]:
         """The records (or their evidence) as they come; the errors and the spool aside."""
@@ -117,7 +117,7 @@ def extract_all(
                 progress(done, max(done, total))  # (files may be added as the run goes)
 
     # A spooled corpus is arranged on disk too: in memory that does not grow with it.
-    shelf = arrange(made(), on_disk=spooled is not None)
+    shelf = arrange(made(), on_disk)
     problems = tuple(errors)
     if spooled is not None:
         spooled.seal()
