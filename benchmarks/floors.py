@@ -1,8 +1,11 @@
 """The floors the tool is measured against: a loop that only reads every page, and a naive
 extractor of three fields (chapter heading, page range, print year) with plain regexes.
+A third floor is not a program but a part of the tool's own work: writing its records as
+JSON Lines, timed alone (it prints the seconds that took).
 
     python benchmarks/floors.py read CORPUS
     python benchmarks/floors.py naive CORPUS > records.jsonl
+    python benchmarks/floors.py encode RECORDS.jsonl
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import json
 import os
 import re
 import sys
+import time
 
 HEADING = re.compile(r"^(\d+) - (.+)$", re.MULTILINE)
 PAGES = re.compile(r"pp\. (\w+) - (\w+)")
@@ -49,5 +53,16 @@ def naive(top: str) -> None:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
+def encode(records: str) -> None:
+    """Seconds json.dumps takes to write these records as `list --jsonl` writes them: what
+    the output alone costs, before anything is read or parsed."""
+    with open(records, encoding="utf-8") as f:
+        items = [json.loads(line) for line in f]
+    start = time.perf_counter()
+    for item in items:
+        json.dumps(item, ensure_ascii=False)
+    print(time.perf_counter() - start)
+
+
 if __name__ == "__main__":
-    {"read": read, "naive": naive}[sys.argv[1]](sys.argv[2])
+    {"read": read, "naive": naive, "encode": encode}[sys.argv[1]](sys.argv[2])
