@@ -32,8 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent / "precarious"
 FLOORS = ROOT / "benchmarks" / "floors.py"
-# Runs `precarious ARGS` in-process and reports the process's peak memory on stderr.
+# The floor of any click command line: a group with no commands, asked for its --help.
 BARE_CLICK = "import click\n@click.group()\ndef cli() -> None: pass\ncli(['--help'])"
+# Runs `precarious ARGS` in-process and reports the process's peak memory on stderr.
 MEASURED = (
     "import sys; from precarious.cli import main; rc = main(sys.argv[1:]); sys.stdout.flush(); "
     "hwm = [x for x in open('/proc/self/status') if x.startswith('VmHWM:')]; "

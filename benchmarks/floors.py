@@ -1,7 +1,7 @@
 """The floors the tool is measured against: a loop that only reads every page, and a naive
 extractor of three fields (chapter heading, page range, print year) with plain regexes.
 A third floor is not a program but a part of the tool's own work: writing its records as
-JSON Lines, timed alone (it prints the seconds that took).
+JSON Lines, timed alone (it prints the median seconds of three passes).
 
     python benchmarks/floors.py read CORPUS
     python benchmarks/floors.py naive CORPUS > records.jsonl
@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import statistics
 import sys
 import time
 
@@ -58,10 +59,13 @@ def encode(records: str) -> None:
     the output alone costs, before anything is read or parsed."""
     with open(records, encoding="utf-8") as f:
         items = [json.loads(line) for line in f]
-    start = time.perf_counter()
-    for item in items:
-        json.dumps(item, ensure_ascii=False)
-    print(time.perf_counter() - start)
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        for item in items:
+            json.dumps(item, ensure_ascii=False)
+        times.append(time.perf_counter() - start)
+    print(statistics.median(times))
 
 
 if __name__ == "__main__":
