@@ -578,7 +578,7 @@ def toc_command(
     """
     from precarious import render
     from precarious.books import toc_dict
-    from precarious.lookup import describe_book, find_book
+    from precarious.lookup import NAMED, describe_book, find_book, listing
 
     if book_key and book and book_key != book:
         raise click.UsageError("give the book once: as BOOK or as --book")
@@ -590,8 +590,12 @@ def toc_command(
         elif len(loaded.books) == 1:
             chosen = loaded.books[0]
         else:
-            names = "; ".join(describe_book(b) for b in loaded.books)
-            raise Ambiguous(f"the corpus holds {len(loaded.books)} books; name one: {names}", [])
+            names = [describe_book(b) for b in loaded.books]
+            raise Ambiguous(
+                f"the corpus holds {len(names)} books; name one: {listing(names)}"
+                + ("; see 'precarious books'" if len(names) > NAMED else ""),
+                names,
+            )
     except PrecariousError as err:
         _fail(str(err))
     _emit(

@@ -61,6 +61,17 @@ def describe_book(book: CorpusBook) -> str:
     return f"{book.title or 'untitled'}{year} [{book.id}]"
 
 
+# Candidates an error message names: a key that matches hundreds of pages of a large
+# corpus gets a line a person can read (the error's `candidates` keep every one).
+NAMED = 10
+
+
+def listing(names: Sequence[str], most: int = NAMED) -> str:
+    """'a; b; c', or the first `most` and how many more: a bounded list for one message."""
+    shown = "; ".join(names[:most])
+    return shown if len(names) <= most else f"{shown}; and {len(names) - most} more"
+
+
 def _pick(
     items: Sequence[T],
     key: str,
@@ -78,8 +89,7 @@ def _pick(
         if found:
             names = [name(x) for x in found]
             raise Ambiguous(
-                f"{key!r} matches {len(found)} {noun}s by {how}: {'; '.join(names)}; "
-                + hint(found),
+                f"{key!r} matches {len(found)} {noun}s by {how}: {listing(names)}; " + hint(found),
                 names,
             )
     hows = [how for how, _ in strategies]

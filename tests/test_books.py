@@ -8,7 +8,7 @@ import pytest
 
 from precarious.books import toc
 from precarious.errors import Ambiguous, NotFound
-from precarious.lookup import find_book
+from precarious.lookup import NAMED, find, find_book, listing
 from precarious.records import Record
 from tests.pagemaker import ALPHA, corpus, page
 
@@ -169,3 +169,22 @@ def test_find_book(tmp_path: Path) -> None:
         find_book(c.books, "alpha")
     with pytest.raises(NotFound, match="no book matches 'gamma'"):
         find_book(c.books, "gamma")
+
+
+def test_a_key_matching_many_pages_names_a_few_and_counts_the_rest(tmp_path: Path) -> None:
+    pages = {f"p{i:02}": page(book=f"Book {i:02}", year=str(2000 + i)) for i in range(NAMED + 3)}
+    c = corpus(tmp_path, pages)
+    with pytest.raises(Ambiguous) as caught:
+        find(c.records, "1")
+    message = str(caught.value)
+    assert message.startswith(f"'1' matches {NAMED + 3} pages by chapter number: 1 One (p00, ")
+    assert "(p09, in book-09-2009); and 3 more; name the book with --book" in message
+    assert "p10" not in message
+    assert caught.value.candidates[-1] == "1 One (p12, in book-12-2012)"  # every one kept
+    assert len(caught.value.candidates) == NAMED + 3
+
+
+def test_listing_is_bounded() -> None:
+    assert listing(["a", "b"]) == "a; b"
+    assert listing([str(i) for i in range(NAMED)]) == "; ".join(str(i) for i in range(NAMED))
+    assert listing(["a", "b", "c"], most=2) == "a; b; and 1 more"

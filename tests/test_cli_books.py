@@ -146,6 +146,20 @@ def test_toc_needs_a_book_when_there_are_several() -> None:
     assert "give the book once" in both.stderr
 
 
+def test_toc_of_many_books_names_a_few_in_one_line(tmp_path: Path) -> None:
+    for i in range(12):
+        (tmp_path / f"p{i:02}.txt").write_text(page(book=f"Book {i:02}"), encoding="utf-8")
+    result = run("toc", corpus=tmp_path)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith(
+        "precarious: the corpus holds 12 books; name one: Book 00 (2000) [book-00-2000]; "
+    )
+    assert result.stderr.endswith(
+        "Book 09 (2000) [book-09-2000]; and 2 more; see 'precarious books'\n"
+    )
+    assert len(result.stderr.splitlines()) == 1
+
+
 def test_toc_shows_an_inferred_entry() -> None:
     result = run("toc", "harbours", "--json", corpus=CORPUS)
     assert result.exit_code == 0
