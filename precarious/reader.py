@@ -59,11 +59,14 @@ class Page:
 
 
 def normalize(line: str) -> str:
-    """One line as the rules see it: odd spaces folded to one space, trimmed. (After the
-    table, str.split() splits on exactly the spaces left.)"""
-    if line.isascii() and line.isprintable():  # most lines: plain spaces at most
+    """One line as the rules see it: odd spaces folded to one space, trimmed."""
+    if not (line.isascii() and line.isprintable()):  # most lines have plain spaces at most
+        line = line.translate(_CLEAN)
+    # Only plain spaces are left (the table maps every other str.isspace character). Most
+    # lines are tidy already: split and join only those that are not (half the cost).
+    if "  " in line or line[:1] == " " or line[-1:] == " ":
         return " ".join(line.split())
-    return " ".join(line.translate(_CLEAN).split())
+    return line
 
 
 def decode(data: bytes, path: str) -> str:
