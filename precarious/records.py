@@ -9,7 +9,7 @@ cannot be longer than it is (a four-digit year, a whole timestamp).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
@@ -583,15 +583,15 @@ class _Builder:
         )
 
     def contents(self) -> tuple[Entry, ...]:
-        entries: list[tuple[int, str]] = []
+        entries: list[str] = []
         for line, text in self.lines("contents"):
             if is_label(text):
                 continue
             if self.is_cut(line):
                 self.cut("contents", line, text)
                 break
-            entries.append((line, text))
-        return tuple(_merge_printings([Entry(*norm.contents_entry(t)) for _, t in entries]))
+            entries.append(text)
+        return _entries(tuple(entries))
 
     def unknown(self) -> None:
         for b in self.blocks:
@@ -655,6 +655,13 @@ def _segments(text: str) -> list[tuple[str, str]]:
 def _heading_shaped(text: str) -> bool:
     """A summary's own heading is short and does not end like a sentence."""
     return len(text) <= 120 and len(text.split()) <= 15 and not text.endswith(_SENTENCE_END)
+
+
+@lru_cache(maxsize=64)
+def _entries(texts: tuple[str, ...]) -> tuple[Entry, ...]:
+    """The contents list these entry lines print. Memoized: the pages of a book print the
+    same list, and they are mostly read one after another (a fifth of building a record)."""
+    return tuple(_merge_printings([Entry(*norm.contents_entry(t)) for t in texts]))
 
 
 def _merge_printings(entries: list[Entry]) -> list[Entry]:
