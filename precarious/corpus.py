@@ -255,7 +255,8 @@ class Filed(Sequence[Record]):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         i = range(len(self.filed))[i]  # negative positions, and IndexError
-        return refiled(self.fetch(i, self.filed[i]), self.filed[i])
+        filed = self.filed[i]  # once: from a spooled shelf, each access is an unpickling
+        return refiled(self.fetch(i, filed), filed)
 
     def __iter__(self) -> Iterator[Record]:
         for i in range(len(self.filed)):
