@@ -71,10 +71,13 @@ LABELS = {
     "information": "information",
 }
 
+_LONGEST_LABEL = max(map(len, LABELS))
+
 
 def is_label(text: str) -> bool:
-    """A section label on a line of its own (bullet already removed)."""
-    return text.casefold() in LABELS
+    """A section label on a line of its own (bullet already removed). (Casefolding never
+    shortens a text: a longer line, a paragraph say, is not folded at all.)"""
+    return len(text) <= _LONGEST_LABEL and text.casefold() in LABELS
 
 
 _BOILERPLATE = regex.compile(
@@ -271,7 +274,7 @@ def _continues(text: str, bulleted: bool, state: _State) -> bool:
             return False
     elif state.section != "contents" or not bulleted or state.summary_seen:
         return False
-    return not (_BOILERPLATE.match(text) or text.casefold() in LABELS or ONLINE.match(text))
+    return not (_BOILERPLATE.match(text) or ONLINE.match(text) or is_label(text))
 
 
 def _classify(page: Page) -> list[str | None]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from precarious.blocks import detect, field_kind
+from precarious.blocks import LABELS, detect, field_kind, is_label
 from precarious.reader import page_from_text
 
 
@@ -91,3 +91,11 @@ def test_a_cut_last_line_is_read_as_what_it_starts() -> None:
     assert kinds("Summary\nText.\nInformation\n, pp. 1 - 2\nPublishe")[-1] == (5, 5, "publisher")
     assert kinds("4 - Title\nPublished onl")[-1][2] == "online"
     assert kinds("Summary\nText.\nGet access\nPublished onl\n")[-1][2] == "unknown"  # not cut
+
+
+def test_labels_are_known_whatever_their_case() -> None:
+    assert all(is_label(label.upper()) and is_label(label.title()) for label in LABELS)
+    assert not is_label("Summary of the argument")
+    # is_label skips lines longer than the longest label without folding them: sound only
+    # because casefolding never makes a text shorter.
+    assert all(len(chr(c).casefold()) >= 1 for c in range(0x110000))
