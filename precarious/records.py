@@ -660,7 +660,7 @@ def _heading_shaped(text: str) -> bool:
 @lru_cache(maxsize=64)
 def _entries(texts: tuple[str, ...]) -> tuple[Entry, ...]:
     """The contents list these entry lines print. Memoized: the pages of a book print the
-    same list, and they are mostly read one after another (a fifth of building a record)."""
+    same list, and they are mostly read one after another (a tenth of parsing a page)."""
     return tuple(_merge_printings([Entry(*norm.contents_entry(t)) for t in texts]))
 
 
