@@ -75,8 +75,8 @@ _LONGEST_LABEL = max(map(len, LABELS))
 
 
 def is_label(text: str) -> bool:
-    """A section label on a line of its own (bullet already removed). (Casefolding never
-    shortens a text: a longer line, a paragraph say, is not folded at all.)"""
+    """A section label on a line of its own (bullet already removed). A longer line, a
+    paragraph say, is not casefolded at all: casefolding never shortens a text."""
     return len(text) <= _LONGEST_LABEL and text.casefold() in LABELS
 
 
