@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # name → the module that defines it
 _EXPORTS = {
@@ -22,21 +22,28 @@ _EXPORTS = {
     "NotFound": "precarious.errors",
     "PrecariousError": "precarious.errors",
     "UnreadableFile": "precarious.errors",
-    "Corpus": "precarious.corpus",
-    "extract_all": "precarious.corpus",
+    "extract": "precarious.blocks",
+    "Record": "precarious.record",
+    "SCHEMA_VERSION": "precarious.record",
+    "schema_text": "precarious.record",
+    "Corpus": "precarious.corpus.run",
+    "Source": "precarious.corpus.walk",
+    "sources": "precarious.corpus.walk",
     "extract_source": "precarious.corpus",
-    "page_paths": "precarious.reader",
-    "CorpusBook": "precarious.books",
-    "arrange": "precarious.shelving",
-    "Record": "precarious.records",
-    "SCHEMA_VERSION": "precarious.records",
-    "extract": "precarious.records",
-    "schema_text": "precarious.records",
+    "Key": "precarious.corpus.keys",
+    "key_of": "precarious.corpus.keys",
+    "books_of": "precarious.corpus",
+    "arranged": "precarious.corpus",
+    "book_dict": "precarious.corpus.books",
 }
 
 if TYPE_CHECKING:
-    from precarious.books import CorpusBook
-    from precarious.corpus import Corpus, extract_all, extract_source
+    from precarious.blocks import extract
+    from precarious.corpus import arranged, books_of, extract_source
+    from precarious.corpus.books import book_dict
+    from precarious.corpus.keys import Key, key_of
+    from precarious.corpus.run import Corpus
+    from precarious.corpus.walk import Source, sources
     from precarious.errors import (
         Ambiguous,
         NotAChapter,
@@ -44,27 +51,28 @@ if TYPE_CHECKING:
         PrecariousError,
         UnreadableFile,
     )
-    from precarious.reader import page_paths
-    from precarious.records import SCHEMA_VERSION, Record, extract, schema_text
-    from precarious.shelving import arrange
+    from precarious.record import SCHEMA_VERSION, Record, schema_text
 
 __all__ = [
     "SCHEMA_VERSION",
     "Ambiguous",
     "Corpus",
-    "CorpusBook",
+    "Key",
     "NotAChapter",
     "NotFound",
     "PrecariousError",
     "Record",
+    "Source",
     "UnreadableFile",
     "__version__",
-    "arrange",
+    "arranged",
+    "book_dict",
+    "books_of",
     "extract",
-    "extract_all",
     "extract_source",
-    "page_paths",
+    "key_of",
     "schema_text",
+    "sources",
 ]
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 from precarious.errors import WriteFailed
 
 
-def write_atomic(path: Path, text: str | Iterable[str]) -> None:
-    """Write text (UTF-8; a string or chunks of one) to a temporary file beside path, flush
-    it to disk, then rename it over path. On any failure or interruption the temporary file
-    is removed and path is untouched. A path that is a device or a pipe (/dev/stdout, a
-    FIFO) cannot be renamed over, so it is written directly."""
+def write_atomic(path: Path, text: str | Iterable[str | bytes]) -> None:
+    """Write text (a string or chunks of one, as text or UTF-8 bytes) to a temporary file
+    beside path, flush it to disk, then rename it over path. On any failure or interruption
+    the temporary file is removed and path is untouched. A path that is a device or a pipe
+    (/dev/stdout, a FIFO) cannot be renamed over, so it is written directly."""
     chunks = [text] if isinstance(text, str) else text
     target = path.resolve() if path.is_symlink() else path  # keep the link, replace its file
     try:
@@ -38,7 +38,7 @@ def write_atomic(path: Path, text: str | Iterable[str]) -> None:
     try:
         with os.fdopen(fd, "wb") as out:
             for chunk in chunks:
-                out.write(chunk.encode("utf-8"))
+                out.write(chunk.encode() if isinstance(chunk, str) else chunk)
             out.flush()
             os.fsync(out.fileno())
         if mode is not None:
@@ -53,11 +53,11 @@ def write_atomic(path: Path, text: str | Iterable[str]) -> None:
     _sync_folder(target.parent)
 
 
-def _write_through(path: Path, chunks: Iterable[str]) -> None:
+def _write_through(path: Path, chunks: Iterable[str | bytes]) -> None:
     try:
         with path.open("wb") as out:
             for chunk in chunks:
-                out.write(chunk.encode("utf-8"))
+                out.write(chunk.encode() if isinstance(chunk, str) else chunk)
             out.flush()
     except OSError as err:
         raise WriteFailed(str(path), err.strerror or str(err)) from err

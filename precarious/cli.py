@@ -11,10 +11,10 @@ import errno
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -24,9 +24,12 @@ from precarious.errors import Ambiguous, PrecariousError
 # The core is imported where a command needs it, not here: `--help` and a small
 # `list --json` start in little more than the interpreter's own time (see `make bench`).
 if TYPE_CHECKING:
-    from precarious.corpus import Corpus, Keep
-    from precarious.records import Record
-    from precarious.render import Grid
+    from precarious.corpus.books import CorpusBook
+    from precarious.corpus.index import Index
+    from precarious.corpus.lookup import Shelf
+    from precarious.corpus.run import Corpus
+    from precarious.record import Record
+    from precarious.views.render import Grid
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -98,61 +101,93 @@ def _fail(message: str) -> NoReturn:
     raise click.exceptions.Exit(1)
 
 
+def bundled_seeds() -> Path:
+    """The corpus shipped with the package (seeds/ in a source checkout)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "seeds"  # where the wheel puts them
+    return packaged if packaged.is_dir() else here.parent / "seeds"
+
+
 def _sources(paths: Sequence[Path], corpus: Path | None) -> list[Path]:
     """The paths named, else the corpus folder, else the bundled seeds."""
-    from precarious.corpus import bundled_seeds
-
     return list(paths) or [corpus or bundled_seeds()]
 
 
-def _load(
-    paths: Sequence[Path], corpus: Path | None, keep: Keep = "records", lookup: bool = False
-) -> Corpus:
-    """Read the pages (a progress bar on a terminal when it takes a while), report every
-    bad file on stderr, stop with exit 1 if none is left. `keep` says what is held of the
-    records (see extract_all): "spool" for output that goes through them once, "evidence"
-    for what needs only their books and placements, or a page or two of them. For a lookup
-    (one page out of the corpus) the other files' problems are counted in one line, not
-    listed."""
-    from precarious.reader import shown
-
+def _load(paths: Sequence[Path], corpus: Path | None, fmt: str) -> Corpus:
+    """Read the pages, each page's output parts in `fmt` (a progress bar on a terminal when
+    it takes a while), report every bad file on stderr, stop with exit 1 if none is left."""
     sources = _sources(paths, corpus)
-    loaded = _read(sources, keep)
-    if lookup and len(loaded.problems) > 1:
+    loaded = _read(sources, fmt)
+    _report(sources, loaded.problems, len(loaded))
+    return loaded
+
+
+def _report(
+    sources: Sequence[Path], problems: Sequence[PrecariousError], pages: int, lookup: bool = False
+) -> None:
+    """Name every file that could not be read on stderr (for a lookup, one page out of the
+    corpus, count them in one line instead); stop with exit 1 when no page is left."""
+    from precarious.read import shown
+
+    if lookup and len(problems) > 1:
         click.echo(
-            f"precarious: {len(loaded.problems)} files of the corpus could not be read as "
+            f"precarious: {len(problems)} files of the corpus could not be read as "
             "chapter pages; 'precarious check' names them",
             err=True,
         )
     else:
-        for problem in loaded.problems:
+        for problem in problems:
             click.echo(f"precarious: {problem}", err=True)
-    if not loaded.records:
-        if len(sources) == 1 and loaded.problems and not sources[0].is_dir():
+    if not pages:
+        if len(sources) == 1 and problems and not sources[0].is_dir():
             raise click.exceptions.Exit(1)  # the one file named: its line above says why
         _fail(f"no chapter pages found in {', '.join(shown(s) for s in sources)}")
-    return loaded
 
 
-def _read(sources: Sequence[Path], keep: Keep = "records") -> Corpus:
-    """extract_all, as --jobs and --no-cache say, with a progress bar on stderr when it is a
+def _read(sources: Sequence[Path], fmt: str) -> Corpus:
+    """The corpus, as --jobs and --no-cache say, with a progress bar on stderr when it is a
     terminal and the run takes more than about a second; nothing extra otherwise."""
-    from precarious.corpus import extract_all
-    from precarious.index import Index
+    from precarious.corpus.run import Corpus
 
     ctx = click.get_current_context()
-    jobs = _jobs()
-    index = None if ctx.meta.get("precarious.no_cache") else Index()
-    if index is not None:
-        ctx.call_on_close(index.close)  # when the command is done: records may be fetched
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
-        return extract_all(sources, jobs, bar.update if bar else None, index, keep)
-    except PrecariousError as err:  # the spool could not be written, a worker ended abruptly
+        loaded = Corpus(sources, fmt, _jobs(), _index, bar.update if bar else None)
+    except PrecariousError as err:  # the store could not be written, a worker ended abruptly
         _fail(str(err))
     finally:
         if bar is not None:
             bar.close()
+    ctx.call_on_close(loaded.close)
+    return loaded
+
+
+def _index() -> Index | None:
+    """The page index in the user's cache folder, unless --no-cache; opened once a run,
+    closed when the command is done (what it could not read back is said then)."""
+    ctx = click.get_current_context()
+    if ctx.meta.get("precarious.no_cache"):
+        return None
+    index: Index | None = ctx.meta.get("precarious.index")
+    if index is None:
+        from precarious.corpus.index import Index
+
+        index = ctx.meta["precarious.index"] = Index()
+
+        def close() -> None:
+            assert index is not None
+            index.close()
+            for note in index.notes:
+                click.echo(f"precarious: {note}", err=True)
+            if index.dropped:
+                click.echo(
+                    f"precarious: {_count(index.dropped, 'row')} of the cache could not be "
+                    "read back: dropped, and read afresh",
+                    err=True,
+                )
+
+        ctx.call_on_close(close)
+    return index
 
 
 def _jobs() -> int:
@@ -204,31 +239,50 @@ def _pick(key: str, corpus: Path | None, book: str | None = None) -> Record:
 def _pick_all(keys: Sequence[str], corpus: Path | None, book: str | None) -> list[Record]:
     """The records the KEYs name, each once, in the order named. The corpus is read only
     when a KEY is not the path of a page."""
-    from precarious.corpus import evidence_of
-    from precarious.lookup import find
-    from precarious.reader import shown
+    from precarious.corpus.lookup import Stale, find_book
+    from precarious.read import shown
 
-    records: Sequence[Record] | None = None
+    shelf: Shelf | None = None
+    within: str | None = None
     chosen: dict[str, Record] = {}
     for key in keys:
         path = Path(key)
         if path.is_dir() and path.suffix.casefold() == ".txt":
             _fail(f"{shown(path)}: is a directory, not a page")
-        if path.is_file() or (path.exists() and not path.is_dir()):  # a FIFO is refused
-            record = _load([path], None).records[0]
-        else:
-            if records is None:
-                records = _in_book(_load([], corpus, "evidence", lookup=True), book)
-            known = evidence_of(records)  # looked through without fetching every record
-            try:
-                found = find(known, key)
-                # By identity: .index() compares every record before it field by field
-                # (50 ms for the last of 100,000 pages, against 13 ms).
-                record = records[next(i for i, r in enumerate(known) if r is found)]
-            except PrecariousError as err:
-                _fail(str(err))
+        try:
+            if path.is_file() or (path.exists() and not path.is_dir()):  # a FIFO is refused
+                record = _load([path], None, "none").record(0)
+            else:
+                if shelf is None:
+                    shelf = _shelf(corpus)
+                    within = find_book(shelf.books, book).id if book is not None else None
+                try:
+                    record = shelf.record(shelf.find(key, within).pos)
+                except Stale:  # its page changed since the corpus was grouped: group afresh
+                    shelf = _shelf(corpus, fresh=True)
+                    record = shelf.record(shelf.find(key, within).pos)
+        except PrecariousError as err:
+            _fail(str(err))
         chosen.setdefault(record.id, record)
     return list(chosen.values())
+
+
+def _shelf(corpus: Path | None, fresh: bool = False) -> Shelf:
+    """The corpus as a lookup sees it (the index's, when nothing changed; else read now),
+    its unreadable files counted in one line."""
+    from precarious.corpus.lookup import open_shelf
+
+    sources = _sources([], corpus)
+    bar = _ProgressBar() if sys.stderr.isatty() else None
+    try:
+        found = open_shelf(sources, _jobs(), _index(), bar.update if bar else None, fresh)
+    except PrecariousError as err:
+        _fail(str(err))
+    finally:
+        if bar is not None:
+            bar.close()
+    _report(sources, found.problems, len(found), lookup=True)
+    return found
 
 
 def _strict(
@@ -246,15 +300,15 @@ def _strict(
         raise click.exceptions.Exit(1)
 
 
-def _incomplete(record: Record) -> tuple[str, str] | None:
+def _incomplete(rid: str, codes: Iterable[str]) -> tuple[str, str] | None:
     """(id, its warning codes) for a record with warnings, for --strict."""
-    if not record.warnings:
-        return None
-    return record.id, ", ".join(dict.fromkeys(w.code for w in record.warnings))
+    listed = ", ".join(dict.fromkeys(codes))
+    return (rid, listed) if listed else None
 
 
 def _incompletes(records: Iterable[Record]) -> Iterator[tuple[str, str]]:
-    return (found for r in records if (found := _incomplete(r)) is not None)
+    found = (_incomplete(r.id, (w.code for w in r.warnings)) for r in records)
+    return (x for x in found if x is not None)
 
 
 def _count(n: int, noun: str) -> str:
@@ -328,18 +382,25 @@ def _format_of(fmt: str | None, target: Path | None, extensions: dict[str, str])
     return named
 
 
-Text = str | Iterable[str]  # a whole output, or its chunks in order
+Text = str | Iterable[str | bytes]  # a whole output, or its chunks in order (bytes: UTF-8)
 
 
 def _write(text: Text, output: Path | None) -> None:
     """To stdout, or atomically to the file -o names; text may come in chunks, written as
-    they are made."""
+    they are made. Data goes to stdout as it is, not through click.echo (which would strip
+    what looks like a terminal escape in a pipe): piped and -o output are the same bytes."""
     from precarious.atomic import write_atomic
 
     target = _target(output)
     if target is None:
-        for piece in [text] if isinstance(text, str) else _pieces(text):
-            click.echo(piece, nl=False)
+        stream = sys.stdout
+        binary = getattr(stream, "buffer", None)
+        stream.flush()
+        for piece in _pieces([text] if isinstance(text, str) else text):
+            if binary is not None:
+                binary.write(piece)
+            else:  # a text stream (a library caller's StringIO)
+                stream.write(piece.decode())
         return
     try:
         write_atomic(target, text)
@@ -347,19 +408,26 @@ def _write(text: Text, output: Path | None) -> None:
         _fail(str(err))
 
 
-def _pieces(chunks: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
-    """Chunks joined into pieces of about `size` characters: a write for each piece, not
-    for each record (100,000 calls of click.echo took over a second)."""
-    held: list[str] = []
+def _draw(view: str) -> None:
+    """A view drawn for a terminal (a table, a panel): its styles are dropped when stdout is
+    not one (click sees to it)."""
+    click.echo(view, nl=False)
+
+
+def _pieces(chunks: Iterable[str | bytes], size: int = 1 << 16) -> Iterator[bytes]:
+    """Chunks (text, or UTF-8 bytes) joined into pieces of about `size` bytes: a write for
+    each piece, not for each record."""
+    held: list[bytes] = []
     length = 0
     for chunk in chunks:
-        held.append(chunk)
-        length += len(chunk)
+        data = chunk.encode() if isinstance(chunk, str) else chunk
+        held.append(data)
+        length += len(data)
         if length >= size:
-            yield "".join(held)
+            yield b"".join(held)
             held, length = [], 0
     if held:
-        yield "".join(held)
+        yield b"".join(held)
 
 
 def _emit(
@@ -374,12 +442,15 @@ def _emit(
     fmt = _format(_format_of(fmt, target, TABLE_EXTENSIONS))
     if fmt == "table" and target is not None:
         raise click.UsageError("a table is drawn for the terminal: write --tsv, --csv or JSON")
-    _write(table(_width()) if fmt == "table" else machine(fmt), output)
+    if fmt == "table":
+        _draw(table(_width()))
+    else:
+        _write(machine(fmt), output)
 
 
 def _machine(data: Callable[[], Any], grid: Callable[[], Grid]) -> Callable[[str], Text]:
     """The machine formats of a view: JSON and JSON Lines of data(), TSV and CSV of grid()."""
-    from precarious import render
+    from precarious.views import render
 
     def text(fmt: str) -> Text:
         if fmt == "json":
@@ -395,19 +466,16 @@ def _machine(data: Callable[[], Any], grid: Callable[[], Grid]) -> Callable[[str
 TABLE_EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".tsv": "tsv", ".csv": "csv"}
 
 
-def _in_book(loaded: Corpus, book: str | None) -> Sequence[Record]:
-    """The records of the book --book names, or all of them. (Taken from the records, not
-    the book: a spooled corpus's books hold only the evidence they were grouped by.)"""
-    from precarious.corpus import select
-    from precarious.lookup import find_book
+def _in_book(loaded: Corpus, book: str | None) -> CorpusBook | None:
+    """The book --book names, or None for all."""
+    from precarious.corpus.lookup import find_book
 
     if book is None:
-        return loaded.records
+        return None
     try:
-        chosen = find_book(loaded.books, book).id
+        return find_book(loaded.books(), book)
     except PrecariousError as err:
         _fail(str(err))
-    return select(loaded.records, lambda r: r.book.id == chosen)
 
 
 @cli.command("list")
@@ -440,22 +508,30 @@ def list_command(
       precarious list --json | jq -r '.[] | [.number, .title] | @tsv'
       precarious list --jsonl | jq -c 'select(.warnings | length > 0) | .id'
     """
-    from precarious import render
-    from precarious.corpus import mapped
+    from precarious.views import render
 
-    loaded = _load(paths, corpus, "spool")
-    records = _in_book(loaded, book)
-    jobs = _jobs()
-    _emit(
-        fmt,
-        # record by record, by --jobs processes
-        lambda fmt: render.records_chunks(
-            fmt, mapped(records, partial(render.record_item, fmt), jobs)
-        ),
-        lambda width: render.records_table(records, width),
-        output,
-    )
-    _strict(strict, _incompletes(records), loaded.problems)
+    target = _target(output)
+    fmt = _format(_format_of(fmt, target, TABLE_EXTENSIONS))
+    if fmt == "table" and target is not None:
+        raise click.UsageError("a table is drawn for the terminal: write --tsv, --csv or JSON")
+    loaded = _load(paths, corpus, fmt)
+    within = _in_book(loaded, book)
+    group = loaded.grouping.group
+    chosen = None if within is None else group[within.pages[0].pos]
+    incomplete: list[tuple[str, str]] = []
+
+    def items() -> Iterator[bytes]:
+        for pos, _, parts, found in loaded.items():
+            if chosen is None or group[pos] == chosen:
+                if strict and (gaps := _incomplete(found[-2], found[-1].split("\x1f"))):
+                    incomplete.append(gaps)
+                yield render.page_item(fmt, parts, found)
+
+    if fmt == "table":
+        _draw(render.records_table(items(), _width()))
+    else:
+        _write(render.records_chunks(fmt, items()), output)
+    _strict(strict, incomplete, loaded.problems)
 
 
 @cli.command()
@@ -480,15 +556,15 @@ def show(key: str, corpus: Path | None, book: str | None, as_json: bool, strict:
       precarious show "general strike" --json | jq .pages
       precarious show 4 --book "precarious truce"
     """
-    from precarious import render
+    from precarious.views import render
 
     record = _pick(key, corpus, book)
     if as_json:
-        click.echo(render.to_json(record.to_dict()), nl=False)
+        _write(render.to_json(record.to_dict()), None)
     elif _interactive():
-        click.echo(render.record_panel(record, _width()), nl=False)
+        _draw(render.record_panel(record, _width()))
     else:
-        click.echo(render.record_text(record), nl=False)
+        _write(render.record_text(record), None)
     _strict(strict, _incompletes([record]))
 
 
@@ -507,9 +583,9 @@ def blocks(target: str, corpus: Path | None, as_json: bool) -> None:
       precarious blocks 4
       precarious blocks saved/page.txt --json | jq '.[] | select(.kind == "unknown")'
     """
-    from precarious import render
     from precarious.blocks import detect
-    from precarious.reader import read_page
+    from precarious.read import read_page
+    from precarious.views import render
 
     path = Path(target)
     try:
@@ -518,11 +594,11 @@ def blocks(target: str, corpus: Path | None, as_json: bool) -> None:
         _fail(str(err))
     found = detect(page)
     if as_json:
-        click.echo(render.to_json(b.to_dict() for b in found), nl=False)
+        _write(render.to_json(b.to_dict() for b in found), None)
     elif _interactive():
-        click.echo(render.blocks_table(found, _width()), nl=False)
+        _draw(render.blocks_table(found, _width()))
     else:
-        click.echo(render.delimited("tsv", render.blocks_grid(found)), nl=False)
+        _write(render.delimited("tsv", render.blocks_grid(found)), None)
 
 
 @cli.command()
@@ -543,10 +619,10 @@ def books(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None) -> None
       precarious books
       precarious books --json | jq -r '.[] | "\\(.title): \\(.pages) pages"'
     """
-    from precarious import render
-    from precarious.books import book_dict
+    from precarious.corpus.books import book_dict
+    from precarious.views import render
 
-    found = _load(paths, corpus, "evidence").books  # the books hold what they need
+    found = _load(paths, corpus, "none").books()
     _emit(
         fmt,
         _machine(lambda: (book_dict(b) for b in found), lambda: render.books_grid(found)),
@@ -576,21 +652,22 @@ def toc_command(
       precarious toc
       precarious toc truce --json | jq '.entries[] | select(.status == "missing") | .title'
     """
-    from precarious import render
-    from precarious.books import toc_dict
-    from precarious.lookup import NAMED, describe_book, find_book, listing
+    from precarious.corpus.books import toc_dict
+    from precarious.corpus.lookup import NAMED, describe_book, find_book, listing
+    from precarious.views import render
 
     if book_key and book and book_key != book:
         raise click.UsageError("give the book once: as BOOK or as --book")
-    loaded = _load([], corpus, "evidence")  # the books hold what the contents list needs
+    books = _load([], corpus, "none").books()
     text = book_key or book
+    chosen: CorpusBook
     try:
         if text is not None:
-            chosen = find_book(loaded.books, text)
-        elif len(loaded.books) == 1:
-            chosen = loaded.books[0]
+            chosen = find_book(books, text)
+        elif len(books) == 1:
+            chosen = books[0]
         else:
-            names = [describe_book(b) for b in loaded.books]
+            names = [describe_book(b) for b in books]
             raise Ambiguous(
                 f"the corpus holds {len(names)} books; name one: {listing(names)}"
                 + ("; see 'precarious books'" if len(names) > NAMED else ""),
@@ -624,14 +701,15 @@ def check_command(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None)
       precarious check ~/saved-pages
       precarious check --json | jq -r '.findings[] | "\\(.path): \\(.code)"'
     """
-    from precarious import render
-    from precarious.check import check
+    from precarious.views import render
+    from precarious.views.check import check
 
-    loaded = _read(_sources(paths, corpus), "spool")  # fetched a book at a time
+    loaded = _read(_sources(paths, corpus), "warnings")
     findings = check(loaded)
     flagged = len({f.id or f.path for f in findings})
-    files = len(loaded.records) + len(loaded.problems)
-    counts = f"{_count(files, 'file')}, {_count(len(loaded.books), 'book')}"
+    files = len(loaded) + len(loaded.problems)
+    books = len(loaded.grouping)
+    counts = f"{_count(files, 'file')}, {_count(books, 'book')}"
     summary = (
         f"{_count(len(findings), 'finding')} on {flagged} of {counts}"
         if findings
@@ -640,8 +718,8 @@ def check_command(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None)
     report = {
         "clean": not findings,
         "files": files,
-        "pages": len(loaded.records),
-        "books": len(loaded.books),
+        "pages": len(loaded),
+        "books": books,
         "findings": [f.to_dict() for f in findings],
     }
     _emit(
@@ -665,9 +743,9 @@ def schema() -> None:
       precarious schema > record.schema.json
       precarious schema | jq -r '."$id"'
     """
-    from precarious.records import schema_text
+    from precarious.record import schema_text
 
-    click.echo(schema_text(), nl=False)
+    _write(schema_text(), None)
 
 
 EXPORT_EXTENSIONS = {".json": "csl-json", ".bib": "bibtex", ".ris": "ris"}
@@ -712,56 +790,37 @@ def export(
       precarious export -o truce.bib --book truce
       pandoc --citeproc --bibliography truce.bib doc.md
     """
-    from precarious import export as cite
-    from precarious import render
-    from precarious.corpus import evidence_of, mapped
+    from precarious.views import export as cite
 
     fmt = _format_of(fmt, _target(output), EXPORT_EXTENSIONS) or "csl-json"
     problems: Sequence[object] = ()
+    records: Iterable[Record]
     if keys:
-        records: Sequence[Record] = _pick_all(keys, corpus, book)
+        records = _pick_all(keys, corpus, book)
     else:
-        loaded = _load([], corpus, "spool")  # gone through twice, a record at a time
-        records, problems = _in_book(loaded, book), loaded.problems
-    jobs = _jobs()
-    cited = cite.unique_keys(mapped(records, cite.base_key, jobs))
-    key_of = dict(zip((r.id for r in evidence_of(records)), cited, strict=True))
+        loaded = _load([], corpus, "jsonl")
+        within = _in_book(loaded, book)
+        records, problems = loaded.records(within.id if within else None), loaded.problems
     incomplete: list[tuple[str, str]] = []
 
     def entries() -> Iterator[str]:
-        for entry in mapped(records, partial(_citation, fmt, key_of), jobs):
-            if entry.missing:
+        seen: Counter[str] = Counter()
+        for record in records:
+            base = cite.base_key(record)
+            seen[base] += 1
+            item = cite.csl_item(record, base if seen[base] == 1 else f"{base}-{seen[base]}")
+            if missing := cite.gaps(item):
                 click.echo(
-                    f"precarious: {entry.id}: exported as {entry.key} without "
-                    f"{', '.join(entry.missing)} (not stated on the page)",
+                    f"precarious: {record.id}: exported as {item['id']} without "
+                    f"{', '.join(missing)} (not stated on the page)",
                     err=True,
                 )
-            if entry.incomplete is not None:
-                incomplete.append(entry.incomplete)
-            yield entry.text
+            if strict and (found := _incomplete(record.id, (w.code for w in record.warnings))):
+                incomplete.append(found)
+            yield cite.citation_item(fmt, item)
 
-    _write(render.citations_chunks(fmt, entries()), output)
+    _write(cite.citations_chunks(fmt, entries()), output)
     _strict(strict, incomplete, problems)
-
-
-class _Cited(NamedTuple):
-    """A record's export entry, and what is said about it on stderr."""
-
-    text: str
-    id: str
-    key: str
-    missing: list[str]  # the essential fields it lacks (export.gaps)
-    incomplete: tuple[str, str] | None  # for --strict
-
-
-def _citation(fmt: str, key_of: dict[str, str], record: Record) -> _Cited:
-    """One record's entry (in a worker process, for a large corpus)."""
-    from precarious import export as cite
-    from precarious import render
-
-    item = cite.csl_item(record, key_of[record.id])
-    text = render.citation_item(fmt, item)
-    return _Cited(text, record.id, item["id"], cite.gaps(item), _incomplete(record))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,11 +12,10 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    from precarious.blocks import detect
+    from precarious.blocks import detect, extract_page
     from precarious.errors import PrecariousError
-    from precarious.export import bibtex_fields, csl_items, ris_record
-    from precarious.reader import decode, page_from_text
-    from precarious.records import extract_page
+    from precarious.read import decode, page_from_text
+    from precarious.views.export import bibtex_fields, csl_items, ris_record
 
 
 def one_input(data: bytes) -> None:

@@ -14,10 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from precarious import extract_all
 from precarious.blocks import detect
 from precarious.cli import main
-from precarious.reader import Source, page_paths, read_page
+from precarious.corpus.run import Corpus
+from precarious.corpus.walk import Source
+from precarious.corpus.walk import sources as walk
+from precarious.read import read_page
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -47,13 +49,13 @@ def golden_name(page_id: str) -> str:
 
 
 def sources(folder: Path) -> list[Source]:
-    return [s for s in page_paths([folder]) if isinstance(s, Source)]
+    return [s for s in walk([folder]) if isinstance(s, Source)]
 
 
 def expected(folder: Path) -> dict[str, dict[str, Any]]:
     """golden name → golden content for every .txt page of one corpus folder."""
-    corpus = extract_all([folder])
-    records = {r.id: r.to_dict() for r in corpus.records}
+    corpus = Corpus([folder])
+    records = {r.id: r.to_dict() for r in corpus.records()}
     errors = {str(getattr(p, "path", "")): str(p) for p in corpus.problems}
     out: dict[str, dict[str, Any]] = {}
     for source in sources(folder):

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from precarious.corpus import Corpus, Keep, extract_all
+from precarious.corpus.books import CorpusBook
+from precarious.corpus.lookup import Shelf, open_shelf
+from precarious.corpus.run import Corpus
+from precarious.errors import PrecariousError
+from precarious.record import Record
 
 ALPHA = ["Frontmatter", "Contents", "Preface", "Acknowledgements", "Introduction", "1 One", "2 Two"]
 
@@ -34,8 +38,26 @@ def page(
     return text + f"- Type\n- Chapter\n- Information\n- {info}\n"
 
 
-def corpus(folder: Path, pages: dict[str, str], keep: Keep = "records") -> Corpus:
+class Loaded:
+    """A corpus read as the commands read it, its parts at hand for tests: its records
+    (with their books and placements), books (in the order of their first pages), pages
+    in no book ((id, why)), and files that gave no record."""
+
+    def __init__(self, *paths: Path) -> None:
+        self.corpus = Corpus(paths)
+        self.records: list[Record] = list(self.corpus.records())
+        self.books: list[CorpusBook] = self.corpus.books()
+        keys = self.corpus.keys
+        self.loose = tuple((keys[pos].id, why) for pos, why in self.corpus.grouping.loose())
+        self.problems: list[PrecariousError] = self.corpus.problems
+
+    def shelf(self) -> Shelf:
+        """The corpus as lookups see it."""
+        return open_shelf(self.corpus.roots, 1, None)  # type: ignore[arg-type]
+
+
+def corpus(folder: Path, pages: dict[str, str]) -> Loaded:
     """Write the pages (name → text) into folder and read them as one corpus."""
     for name, text in pages.items():
         (folder / f"{name}.txt").write_text(text, encoding="utf-8")
-    return extract_all([folder], keep=keep)
+    return Loaded(folder)

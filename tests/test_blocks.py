@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from precarious.blocks import LABELS, detect, field_kind, is_label
-from precarious.reader import page_from_text
+from hypothesis import given
+from hypothesis import strategies as st
+
+from precarious.blocks import LABELS, chrome, detect, label_of
+from precarious.blocks.base import Line, State
+from precarious.blocks.information import field_kind
+from precarious.read import page_from_text
 
 
 def kinds(text: str) -> list[tuple[int, int, str]]:
@@ -16,6 +21,44 @@ def test_boilerplate_lines() -> None:
         "Hostname: x Render date: 2025-01-01T00:00:00Z\n"
     )
     assert kinds(text) == [(1, 3, "boilerplate")]
+
+
+CHROME = [
+    "Skip to main content",
+    "Accessibility help",
+    "Hostname: page-component-745bb68f8f-5r2nc",
+    "×",
+    "Close",
+    "Get access",
+    "Access options",
+    "Available formats",
+    "Find out more about the Kindle Personal Document Service.",
+    "Save book to Kindle",
+    "Save PDFs",
+    "To save this book to your Kindle, first ensure",
+    "Note you can select to save to either",
+    "‘@free.kindle.com’ emails are free",
+    "We use cookies",
+    "Close this message",
+    "Log in",
+    "Export citation",
+    "Recommend to librarian",
+    "Cited by",
+    "Share",
+    "Cite",
+]
+
+
+def test_each_kind_of_chrome() -> None:
+    for text in CHROME:
+        assert kinds(f"{text}\n") == [(1, 1, "boilerplate")], text
+
+
+@given(st.text(alphabet=st.sampled_from(list("sSkKaAhHcCtT×'‘@ eiopgvlrxnw.:ſK")), max_size=14))
+def test_the_chrome_rule_is_its_pattern(text: str) -> None:
+    """The rule looks at the first letters before the pattern: never to another verdict."""
+    expected = "boilerplate" if chrome.PATTERN.match(text) else None
+    assert chrome.rule(Line(text, False, [text], 0), State()) == expected
 
 
 def test_labels_open_sections() -> None:
@@ -94,8 +137,8 @@ def test_a_cut_last_line_is_read_as_what_it_starts() -> None:
 
 
 def test_labels_are_known_whatever_their_case() -> None:
-    assert all(is_label(label.upper()) and is_label(label.title()) for label in LABELS)
-    assert not is_label("Summary of the argument")
-    # is_label skips lines longer than the longest label without folding them: sound only
+    assert all(label_of(label.upper()) and label_of(label.title()) for label in LABELS)
+    assert label_of("Summary of the argument") is None
+    # label_of skips lines longer than the longest label without folding them: sound only
     # because casefolding never makes a text shorter.
     assert all(len(chr(c).casefold()) >= 1 for c in range(0x110000))

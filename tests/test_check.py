@@ -4,49 +4,46 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from precarious.check import Finding, check
-from precarious.corpus import Keep
-from tests.pagemaker import ALPHA, corpus, page
+from precarious.corpus.run import Corpus
+from precarious.views.check import Finding, check
+from tests.pagemaker import ALPHA, page
 
 
-@pytest.fixture(params=["records", "spool"])
-def keep(request: pytest.FixtureRequest) -> Keep:
-    """Every test on the full records, and on records spooled and fetched a book at a time
-    (as `precarious check` reads a corpus)."""
-    keep: Keep = request.param
-    return keep
+def corpus(folder: Path, pages: dict[str, str]) -> Corpus:
+    """The pages written into folder, read as `precarious check` reads a corpus."""
+    for name, text in pages.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    return Corpus([folder], "warnings")
 
 
 def codes(findings: list[Finding]) -> list[tuple[str | None, str]]:
     return [(f.id, f.code) for f in findings]
 
 
-def test_a_complete_corpus_is_clean(tmp_path: Path, keep: Keep) -> None:
-    c = corpus(tmp_path, {"a": page(), "b": page("2 - Two", "21 - 40")}, keep)
+def test_a_complete_corpus_is_clean(tmp_path: Path) -> None:
+    c = corpus(tmp_path, {"a": page(), "b": page("2 - Two", "21 - 40")})
     assert check(c) == []
 
 
-def test_record_warnings_are_findings(tmp_path: Path, keep: Keep) -> None:
-    c = corpus(tmp_path, {"a": page(), "pref": page(None, "ix - xii")}, keep)
+def test_record_warnings_are_findings(tmp_path: Path) -> None:
+    c = corpus(tmp_path, {"a": page(), "pref": page(None, "ix - xii")})
     found = codes(check(c))
     assert ("pref", "missing-heading") in found
     assert ("pref", "missing-online-date") in found
     assert ("pref", "unplaced") in found
 
 
-def test_files_that_gave_no_record(tmp_path: Path, keep: Keep) -> None:
+def test_files_that_gave_no_record(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("")
     (tmp_path / "journal.txt").write_text("Type\nArticle\n")
-    c = corpus(tmp_path, {"a": page()}, keep)
+    c = corpus(tmp_path, {"a": page()})
     assert [(f.path, f.code, f.message) for f in check(c)] == [
         (str(tmp_path / "empty.txt"), "unreadable", "empty file"),
         (str(tmp_path / "journal.txt"), "not-a-chapter", "its Type is 'Article'"),
     ]
 
 
-def test_disagreeing_contents_and_book_fields(tmp_path: Path, keep: Keep) -> None:
+def test_disagreeing_contents_and_book_fields(tmp_path: Path) -> None:
     older = page("2 - Two", "21 - 40", contents=[*ALPHA[:3], *ALPHA[4:], "3 Three"])
     c = corpus(
         tmp_path,
@@ -56,7 +53,6 @@ def test_disagreeing_contents_and_book_fields(tmp_path: Path, keep: Keep) -> Non
             "c": older,
             "d": page("Introduction", "xi - xx", publisher="Another Press"),
         },
-        keep,
     )
     found = {f.id: f for f in check(c) if f.code in ("contents-differ", "book-fields-differ")}
     assert found["c"].message == (
@@ -68,9 +64,9 @@ def test_disagreeing_contents_and_book_fields(tmp_path: Path, keep: Keep) -> Non
     )
 
 
-def test_duplicates_name_the_more_complete_page(tmp_path: Path, keep: Keep) -> None:
+def test_duplicates_name_the_more_complete_page(tmp_path: Path) -> None:
     cut = page().rsplit("Publisher", 1)[0].rstrip("\n")  # cut off inside the Information
-    c = corpus(tmp_path, {"a": page(), "b": cut}, keep)
+    c = corpus(tmp_path, {"a": page(), "b": cut})
     (dup,) = [f for f in check(c) if f.code == "duplicate"]
     assert (dup.id, dup.path) == ("b", str(tmp_path / "b.txt"))
     assert dup.message.startswith(
@@ -78,31 +74,30 @@ def test_duplicates_name_the_more_complete_page(tmp_path: Path, keep: Keep) -> N
     )
 
 
-def test_headings_that_differ_from_the_contents(tmp_path: Path, keep: Keep) -> None:
-    c = corpus(tmp_path, {"a": page("1 - Uno"), "b": page("9 - Nine", "50 - 60")}, keep)
+def test_headings_that_differ_from_the_contents(tmp_path: Path) -> None:
+    c = corpus(tmp_path, {"a": page("1 - Uno"), "b": page("9 - Nine", "50 - 60")})
     found = {f.id: f for f in check(c)}
     assert found["a"].code == "heading-differs"
     assert "chapter 1 is contents entry 6, whose title is 'One'" in found["a"].message
     assert found["b"].code == "not-in-contents"
 
 
-def test_overlapping_and_disordered_page_ranges(tmp_path: Path, keep: Keep) -> None:
+def test_overlapping_and_disordered_page_ranges(tmp_path: Path) -> None:
     c = corpus(
         tmp_path,
         {"one": page("1 - One", "30 - 50"), "two": page("2 - Two", "10 - 35")},
-        keep,
     )
     found = {(f.id, f.code): f.message for f in check(c)}
     assert found["one", "pages-overlap"] == "pages 30–50 overlap '2 Two' (10–35, two)"
     assert found["two", "pages-order"].startswith("contents entry 7 starts on page 10, before")
 
 
-def test_impossible_page_range(tmp_path: Path, keep: Keep) -> None:
-    c = corpus(tmp_path, {"a": page(pages="40 - 30")}, keep)
+def test_impossible_page_range(tmp_path: Path) -> None:
+    c = corpus(tmp_path, {"a": page(pages="40 - 30")})
     assert codes(check(c)) == [("a", "impossible-pages")]
 
 
-def test_pages_of_no_book(tmp_path: Path, keep: Keep) -> None:
-    c = corpus(tmp_path, {"a": page("3 - Three", contents=[], book=None)}, keep)
+def test_pages_of_no_book(tmp_path: Path) -> None:
+    c = corpus(tmp_path, {"a": page("3 - Three", contents=[], book=None)})
     (finding,) = [f for f in check(c) if f.code == "no-book"]
     assert finding.message.startswith("in no book: it states no book title")

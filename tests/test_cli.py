@@ -116,11 +116,11 @@ def test_show_on_terminal_keeps_brackets() -> None:
     # Titles go to rich as Text, never as markup: "[revisited]" must survive.
     result = run("show", "Empires", "--corpus", str(FIXTURES / "pages"), env={"NO_COLOR": "1"})
     assert "Empires of the mind [revisited]" in result.stdout
-    from precarious.corpus import extract_all
-    from precarious.lookup import find
-    from precarious.render import record_panel
+    from precarious.views.render import record_panel
+    from tests.pagemaker import Loaded
 
-    record = find(extract_all([FIXTURES / "pages"]).records, "Empires")
+    shelf = Loaded(FIXTURES / "pages").shelf()
+    record = shelf.record(shelf.find("Empires").pos)
     assert "Empires of the mind [revisited]" in record_panel(record, 200)
 
 

@@ -13,17 +13,21 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from precarious.blocks import extract
 from precarious.cli import _pieces, cli
-from precarious.records import Record, extract
-from precarious.render import (
+from precarious.corpus.books import Splice
+from precarious.corpus.keys import key_of
+from precarious.record import Entry, Placement, Record
+from precarious.views.render import (
     FLAT_COLUMNS,
+    delimited,
     flat_row,
     json_chunks,
     jsonl_chunks,
-    record_item,
+    page_item,
+    page_parts,
     records_chunks,
-    to_csv,
-    to_tsv,
+    splice_parts,
 )
 from tests.conftest import FIXTURES, SEEDS
 
@@ -134,7 +138,7 @@ def test_tsv_escapes_newlines_and_backslashes() -> None:
 
 def test_tsv_escapes_every_character_that_would_break_a_line_or_a_cell() -> None:
     cells = ["a\tb", "line\nbreak", "cr\rhere", "back\\slash", 'quote " and , comma']
-    text = to_tsv(["one", "two", "three", "four", "five"], [cells])
+    text = delimited("tsv", (["one", "two", "three", "four", "five"], [cells]))
     assert text.count("\n") == 2
     assert text.splitlines()[1].split("\t") == [
         "a\\tb",
@@ -173,7 +177,8 @@ JSON_VALUES = st.recursive(
 @settings(max_examples=200)
 @given(st.lists(st.dictionaries(st.text(max_size=4), JSON_VALUES, max_size=4), max_size=4))
 def test_json_written_an_item_at_a_time_is_json_dumps(items: list[dict[str, object]]) -> None:
-    assert "".join(json_chunks(items)) == json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    text = b"".join(json_chunks(items)).decode()
+    assert text == json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
 RECORDS = [extract(HOSTILE.read_text(encoding="utf-8"), name="hostile")] + [
@@ -181,24 +186,51 @@ RECORDS = [extract(HOSTILE.read_text(encoding="utf-8"), name="hostile")] + [
 ]
 
 
+SPLICES = st.builds(
+    lambda book, placed, settled: (book, placed, settled),
+    st.sampled_from([None, "a-book-1977", 'x\ty, "z"']),
+    st.sampled_from(
+        [
+            None,
+            Placement(2, "heading", "the heading 'x' is contents entry 2"),
+            Placement(None, None, "5 fit", None, ((1, Entry(None, "Preface")),)),
+            Placement(3, "order", "only 'Preface' fits", "Preface"),
+        ]
+    ),
+    st.booleans(),
+)
+
+
 @settings(deadline=None)
-@given(st.lists(st.sampled_from(RECORDS)), st.sampled_from(["json", "jsonl", "tsv", "csv"]))
-def test_records_made_item_by_item_are_the_whole_document(records: list[Record], fmt: str) -> None:
-    # `list` makes each record's item apart (in --jobs processes) and puts them together.
+@given(
+    st.lists(st.tuples(st.sampled_from(RECORDS), SPLICES)),
+    st.sampled_from(["json", "jsonl", "tsv", "csv"]),
+)
+def test_records_made_in_two_steps_are_the_whole_document(
+    pages: list[tuple[Record, tuple[str | None, Placement | None, bool]]], fmt: str
+) -> None:
+    # `list` makes what each page states apart (in --jobs processes), fills in what the
+    # corpus found, and puts the items together: as if each whole record were written.
+    spliced = []
+    items = []
+    for record, (book, placement, settled) in pages:
+        splice = Splice(record.book._replace(id=book, joined_by="book fields"), placement, settled)
+        spliced.append(splice.apply(record))
+        parts = [p.encode() for p in page_parts(fmt, record)]
+        items.append(page_item(fmt, parts, splice_parts(fmt, key_of(record), splice)))
     whole = {
-        "json": lambda: "".join(json_chunks(r.to_dict() for r in records)),
-        "jsonl": lambda: "".join(jsonl_chunks(r.to_dict() for r in records)),
-        "tsv": lambda: to_tsv(FLAT_COLUMNS, [flat_row(r) for r in records]),
-        "csv": lambda: to_csv(FLAT_COLUMNS, [flat_row(r) for r in records]),
+        "json": lambda: b"".join(json_chunks(r.to_dict() for r in spliced)).decode(),
+        "jsonl": lambda: "".join(jsonl_chunks(r.to_dict() for r in spliced)),
+        "tsv": lambda: delimited("tsv", (FLAT_COLUMNS, [flat_row(r) for r in spliced])),
+        "csv": lambda: delimited("csv", (FLAT_COLUMNS, [flat_row(r) for r in spliced])),
     }[fmt]()
-    items = [record_item(fmt, r) for r in records]
-    assert "".join(records_chunks(fmt, items)) == whole
+    assert b"".join(records_chunks(fmt, items)).decode() == whole
 
 
 @given(st.lists(st.text(max_size=30)), st.integers(1, 60))
 def test_output_is_written_in_pieces_of_whole_chunks(chunks: list[str], size: int) -> None:
     # stdout gets a write for every `size` characters or so, not one for every record.
     pieces = list(_pieces(chunks, size))
-    assert "".join(pieces) == "".join(chunks)
+    assert b"".join(pieces) == "".join(chunks).encode()
     assert all(len(p) >= size for p in pieces[:-1])
-    assert len(pieces) <= max(1, len("".join(chunks)) // size + 1)
+    assert len(pieces) <= max(1, len("".join(chunks).encode()) // size + 1)

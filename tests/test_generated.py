@@ -14,13 +14,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import precarious.corpus
+import precarious.corpus.run
 from benchmarks.truth import load_truth, mismatches
-from precarious.check import check
 from precarious.cli import cli
-from precarious.corpus import extract_all
-from precarious.export import csl_items, to_bibtex, to_ris
-from precarious.render import to_json
+from precarious.corpus import arranged, extract_source
+from precarious.corpus.walk import Source, sources
+from precarious.record import Record
+from precarious.views.export import csl_items, to_bibtex, to_ris
+from precarious.views.render import to_json
 from tests.conftest import ROOT, SEEDS
 
 PAGES = 400
@@ -111,13 +112,13 @@ def test_two_jobs_give_the_same_bytes_as_one(corpus: Path, fmt: str) -> None:
 
 def test_jobs_default_to_the_cpus_the_command_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
     asked: list[int] = []
-    real = precarious.corpus.extract_all
+    real = precarious.corpus.run.Corpus
 
-    def spy(paths: Any, jobs: int = 1, *rest: Any) -> Any:
+    def spy(paths: Any, fmt: str, jobs: int = 1, *rest: Any) -> Any:
         asked.append(jobs)
-        return real(paths, jobs, *rest)
+        return real(paths, fmt, jobs, *rest)
 
-    monkeypatch.setattr(precarious.corpus, "extract_all", spy)
+    monkeypatch.setattr(precarious.corpus.run, "Corpus", spy)
     for args, env in (([], {}), (["--jobs", "1"], {}), ([], {"PRECARIOUS_JOBS": "3"})):
         done = CliRunner().invoke(cli, ["list", "--jsonl", *args, str(SEEDS)], env=env)
         assert done.exit_code == 0, done.stderr
@@ -128,23 +129,35 @@ def test_jobs_default_to_the_cpus_the_command_may_use(monkeypatch: pytest.Monkey
 def test_a_streamed_export_is_the_library_writing_every_item_at_once(
     corpus: Path, fmt: str
 ) -> None:
-    """`export` goes through the spooled corpus twice (keys, then entries, by forked
-    processes with --jobs 2) and writes an entry at a time: the bytes are what bibtexparser,
-    rispy or json write for all the full records' items at once."""
-    items = csl_items(extract_all([corpus]).records)
+    """`export` writes an entry at a time, its records read in two passes around the
+    grouping (by --jobs processes): the bytes are what bibtexparser, rispy or json write
+    for all the items at once of the records the library arranges."""
+    items = csl_items(library(corpus))
     whole = {"csl-json": to_json, "bibtex": to_bibtex, "ris": to_ris}[fmt](items)
     one = run("export", "--format", fmt, "--jobs", "1", "--corpus", str(corpus))
     two = run("export", "--format", fmt, "--jobs", "2", "--corpus", str(corpus))
     assert one[0] == two[0] == 0
     assert one[1] == two[1] == whole.encode()
     assert one[2] == two[2]
-    assert len(items) > 256  # enough for --jobs 2 to fork (corpus._FEW)
+    assert len(items) > 256  # enough for --jobs 2 to fork (run.FEW)
 
 
-def test_check_of_the_spooled_corpus_finds_what_the_full_records_show(corpus: Path) -> None:
-    full = [f.to_dict() for f in check(extract_all([corpus]))]
-    for jobs in ("1", "2"):
-        code, stdout, _ = run("check", "--json", "--jobs", jobs, str(corpus))
-        assert code == 1
-        assert json.loads(stdout)["findings"] == full
-    assert len(full) > 50
+def library(corpus: Path) -> list[Record]:
+    """The corpus's records as the library makes them: each file on its own, then arranged."""
+    found = (extract_source(s) for s in sources([corpus]) if isinstance(s, Source))
+    return arranged([r for r in found if isinstance(r, Record)])
+
+
+def test_list_is_the_library_map_and_reduce(corpus: Path) -> None:
+    code, stdout, _ = run("list", "--jsonl", "--jobs", "2", str(corpus))
+    assert code == 0
+    assert [json.loads(line) for line in stdout.splitlines()] == [
+        r.to_dict() for r in library(corpus)
+    ]
+
+
+def test_check_gives_the_same_findings_with_any_jobs(corpus: Path) -> None:
+    found = [run("check", "--json", "--jobs", jobs, str(corpus)) for jobs in ("1", "2")]
+    assert found[0] == found[1]
+    assert found[0][0] == 1
+    assert len(json.loads(found[0][1])["findings"]) > 50

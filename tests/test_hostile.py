@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import precarious.corpus
-import precarious.render
+import precarious.corpus.run
 from precarious.cli import cli, main
+from precarious.corpus.walk import Source
 from precarious.errors import UnreadableFile
-from precarious.reader import MAX_BYTES, read_page
-from precarious.records import Record
+from precarious.read import MAX_BYTES, Read, read_page
 from tests.conftest import BIN, SEEDS, copies
 
 CH4 = "000_89d64f6c4c7f9a3b"
@@ -187,7 +186,7 @@ def test_a_file_without_read_permission(tmp_path: Path, monkeypatch: pytest.Monk
             raise PermissionError(13, "Permission denied")
         return real_open(path, flags, *args)
 
-    monkeypatch.setattr("precarious.reader.os.open", refuse)
+    monkeypatch.setattr("precarious.read.os.open", refuse)
     code, ids, stderr = listed(folder)
     assert (code, ids) == (0, [CH4])
     assert stderr == f"precarious: {folder / 'locked.txt'}: permission denied\n"
@@ -205,14 +204,14 @@ def test_a_file_without_read_permission_for_real(tmp_path: Path) -> None:
 
 def test_a_file_deleted_during_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = corpus_with(tmp_path, "zz-gone.txt", GOOD)
-    real_read = precarious.corpus.read_page
+    real_read = precarious.corpus.run.read_file
 
-    def read_and_delete(path: Path | str, name: str | None = None) -> object:
+    def read_and_delete(path: str, where: str | None = None) -> Read:
         if Path(path).name == f"{CH4}.txt":
             (folder / "zz-gone.txt").unlink()  # listed already, gone before it is read
-        return real_read(path, name)
+        return real_read(path, where)
 
-    monkeypatch.setattr(precarious.corpus, "read_page", read_and_delete)
+    monkeypatch.setattr(precarious.corpus.run, "read_file", read_and_delete)
     code, ids, stderr = listed(folder)
     assert (code, ids) == (0, [CH4])
     assert stderr == f"precarious: {folder / 'zz-gone.txt'}: no such file\n"
@@ -247,31 +246,32 @@ def test_a_worker_killed_while_reading_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = copies(tmp_path / "many", 300)  # enough for a pool
-    real = precarious.corpus.extract_source
+    real = precarious.corpus.run.make
 
-    def dying(source: object) -> object:
-        if str(getattr(source, "id", "")) == "00150":
-            os._exit(9)  # as the out-of-memory killer would end it
-        return real(source)  # type: ignore[arg-type]
+    def dying(source: Source, *args: object, **kw: object) -> object:
+        if source.id == "00150":
+            os._exit(9)  # as the out-of-memory killer would
+        return real(source, *args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(precarious.corpus, "extract_source", dying)
+    monkeypatch.setattr(precarious.corpus.run, "make", dying)
     done = CliRunner().invoke(cli, ["list", "--jsonl", "--no-cache", "--jobs", "2", str(folder)])
     assert (done.exit_code, done.stdout, done.stderr) == (1, "", WORKER_FAILED)
 
 
-def test_a_worker_killed_while_writing_is_one_line(
+def test_a_worker_killed_late_is_one_line_and_no_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Output starts once every page is read and grouped: a run that dies before writes
+    nothing at all, rather than a list with pages missing."""
     folder = copies(tmp_path / "many", 600)
-    real = precarious.render.record_item
+    real = precarious.corpus.run.make
 
-    def dying(fmt: str, record: Record) -> str:
-        if record.id == "00550":
+    def dying(source: Source, *args: object, **kw: object) -> object:
+        if source.id == "00550":
             os._exit(9)
-        return real(fmt, record)
+        return real(source, *args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(precarious.render, "record_item", dying)
+    monkeypatch.setattr(precarious.corpus.run, "make", dying)
     assert main(["list", "--jsonl", "--no-cache", "--jobs", "2", str(folder)]) == 1
     out, err = capsys.readouterr()
-    assert err == WORKER_FAILED
-    assert out.count("\n") < 600  # what was written before stays written
+    assert (out, err) == ("", WORKER_FAILED)

@@ -6,6 +6,8 @@ the record schema."""
 from __future__ import annotations
 
 import contextlib
+import tempfile
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -15,10 +17,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from precarious import NotAChapter, PrecariousError, extract
-from precarious.blocks import detect, strip_bullet
-from precarious.reader import Source, decode, page_from_text, page_paths, read_page
-from precarious.records import Entry, Record, _merge_printings, extract_page
-from precarious.shelving import arrange, filing
+from precarious.blocks import detect, extract_page
+from precarious.blocks.base import strip_bullet
+from precarious.blocks.contents import merge_printings
+from precarious.corpus import arranged, books_of
+from precarious.corpus.keys import key_of
+from precarious.corpus.run import Corpus, Store
+from precarious.corpus.walk import Source, sources
+from precarious.read import decode, page_from_text, read_page
+from precarious.record import Entry, Record
 from tests.conftest import FIXTURES, SEEDS
 from tests.contract import assert_valid
 
@@ -101,7 +108,7 @@ def mutated(draw: st.DrawFn) -> str:
 @given(mutated())
 def test_the_shortcut_through_the_rules_gives_the_kinds_the_rules_give(text: str) -> None:
     page = page_from_text(text, "p")
-    with mock.patch("precarious.blocks._continues", return_value=False):
+    with mock.patch("precarious.blocks._bulk", return_value=False):
         by_the_rules = detect(page)
     assert detect(page) == by_the_rules
 
@@ -269,7 +276,7 @@ def test_regression_cut_inside_the_label_after_the_summary() -> None:
 
 CORPUS_PAGES = [
     extract_page(read_page(s.path, s.id))
-    for s in page_paths([FIXTURES / "corpus"])
+    for s in sources([FIXTURES / "corpus"])
     if isinstance(s, Source) and "misc/search" not in s.id
 ]
 
@@ -281,9 +288,9 @@ def stated(r: Record) -> tuple[object, ...]:
 @FAST
 @given(st.lists(st.sampled_from(CORPUS_PAGES), unique_by=lambda r: r.id, min_size=1))
 def test_books_never_rewrite_what_a_page_states(records: list[Record]) -> None:
-    shelf = arrange(records)
-    assert [r.id for r in shelf.records] == [r.id for r in records]
-    for alone, r in zip(records, shelf.records, strict=True):
+    found = arranged(records)
+    assert [r.id for r in found] == [r.id for r in records]
+    for alone, r in zip(records, found, strict=True):
         assert_valid(r.to_dict())
         assert stated(r) == stated(alone)
         assert (r.book.publisher, r.book.print_year) == (
@@ -293,30 +300,35 @@ def test_books_never_rewrite_what_a_page_states(records: list[Record]) -> None:
         p = r.placement
         if p is not None and p.inferred_title is not None:
             assert r.title is None  # an inference lives in placement only
-    in_books = [r.id for b in shelf.books for r in b.records]
-    loose = [rid for rid, _ in shelf.loose]
-    assert sorted(in_books + loose) == sorted(r.id for r in records)  # each page once
-    for book in shelf.books:
-        for r in book.records:
-            assert r.book.id == book.id
-            if r.placement and r.placement.entry is not None:
-                assert 1 <= r.placement.entry <= len(book.contents)
+    books = books_of(map(key_of, records))
+    in_books = [p.key.id for b in books for p in b.pages]
+    assert len(in_books) == len(set(in_books))  # each page in one book at most
+    by_id = {r.id: r for r in found}
+    for book in books:
+        for p in book.pages:
+            assert by_id[p.key.id].book.id == book.id
+            if p.splice.placement and p.splice.placement.entry is not None:
+                assert 1 <= p.splice.placement.entry <= len(book.contents)
+    assert {r.id for r in found if r.book.id is None} == {r.id for r in records} - set(in_books)
 
 
-@pytest.mark.parametrize("filed", [False, True], ids=["records", "filings"])
 @FAST
 @given(records=st.lists(st.sampled_from(CORPUS_PAGES), unique_by=lambda r: r.id, min_size=1))
-def test_a_corpus_arranged_on_disk_is_arranged_as_in_memory(
-    records: list[Record], filed: bool
+def test_a_corpus_read_from_its_files_is_arranged_as_the_library_arranges(
+    records: list[Record],
 ) -> None:
-    # The work table and the spool only change where the pages wait, never a decision:
-    # the same books, placements and reasons, in the same order. Nor does a record that
-    # comes as its filing (keyed and pickled by the worker process that made it).
-    held = arrange(records)
-    spooled = arrange(map(filing, records) if filed else iter(records), on_disk=True)
-    assert list(spooled.records) == list(held.records)
-    assert list(spooled.books) == list(held.books)
-    assert spooled.loose == held.loose
+    # What `list` does (pass 1, the store spilling to a temporary file, grouping, pass 2)
+    # only changes where the pages wait, never a decision.
+    with tempfile.TemporaryDirectory() as scratch, mock.patch.object(Store, "IN_MEMORY", 4096):
+        folder = Path(scratch)
+        for r in records:
+            (folder / f"{r.id.replace('/', '__')}.txt").write_bytes(Path(r.source).read_bytes())
+        corpus = Corpus([folder])
+        renamed = [extract_page(read_page(s.path, s.id)) for s in sources([folder])]
+        assert [r.to_dict() for r in corpus.records()] == [
+            r.to_dict()
+            for r in arranged(renamed)  # type: ignore[arg-type]
+        ]
 
 
 @pytest.mark.parametrize("end", ["pp. 134 -", "pp. 134 - 1", "pp. 134 - 17", "pp. 13"])
@@ -343,4 +355,4 @@ def test_the_contents_printed_twice_are_merged_as_one_printing(entries: list[Ent
         for e in printing:
             if e not in expected:
                 expected.append(e)
-    assert _merge_printings(list(entries)) == expected
+    assert merge_printings(list(entries)) == expected

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from precarious import NotAChapter, UnreadableFile, extract
-from precarious.export import bibtex_fields, csl_items, ris_record
-from precarious.reader import decode
+from precarious.read import decode
+from precarious.views.export import bibtex_fields, csl_items, ris_record
 from tests.conftest import FIXTURES
 from tests.contract import assert_valid
 from tests.test_properties import assert_missing_is_explained, assert_partition, assert_stated_in

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from precarious import extract_all
 from tests.conftest import SEEDS
+from tests.pagemaker import Loaded
 
 BOOK = {
     "title": "The Precarious Truce",
@@ -57,8 +57,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
 
 @pytest.fixture(scope="module")
 def records() -> dict[str, dict[str, Any]]:
-    corpus = extract_all([SEEDS])
-    assert corpus.problems == ()
+    corpus = Loaded(SEEDS)
+    assert corpus.problems == []
     return {r.id: r.to_dict() for r in corpus.records}
 
 

@@ -1,8 +1,11 @@
-"""Record(s) → text: tables and detail views for terminals, TSV, JSON. Returns strings.
+"""Records, books and findings → text: JSON, JSON Lines, TSV, CSV, and tables and detail
+views for terminals. Returns strings; only the CLI prints.
 
-Machine formats go through the json and csv modules only. rich is imported
-lazily, on the terminal path alone, and scraped text reaches it as Text, never
-as markup (titles may contain [brackets]).
+A page's output is made in two steps, so that the part of it only the page decides can be
+made in the worker process that read it: `page_parts` (what the page states, with its book
+and placement left open) and `page_item` (the parts with what the corpus found: the
+page's `Splice`). Machine formats go through json/orjson and csv only; rich is imported on
+the terminal path alone, and scraped text reaches it as Text, never as markup.
 """
 
 from __future__ import annotations
@@ -12,16 +15,30 @@ import io
 import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 
-from precarious.books import CorpusBook, book_dict, entry_text, toc
-from precarious.records import Record, pages_text
+from precarious.corpus.books import CorpusBook, book_dict, entry_text, splice_text, toc
+from precarious.corpus.books import pages_text as key_pages_text
+from precarious.record import (
+    SPLIT_GUESSES,
+    Book,
+    Record,
+    pages_text,
+    placement_dict,
+    warning_dict,
+)
+from precarious.record import (
+    book_dict as record_book_dict,
+)
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from precarious.blocks import Block
-    from precarious.check import Finding
+    from precarious.corpus.books import Splice
+    from precarious.corpus.keys import Key
+    from precarious.views.check import Finding
 
 # The record flattened for --tsv and --csv: nested keys as dotted paths of the JSON
 # (`pages.first`), lists joined into one cell. --json carries the full structure.
@@ -54,31 +71,202 @@ FLAT_COLUMNS = (
 )
 LIST_SEPARATOR = "; "  # between the items of a list in one cell
 PARAGRAPH_SEPARATOR = "\n\n"  # between summary paragraphs in one cell
+_AT = {name: i for i, name in enumerate(FLAT_COLUMNS)}
 
 Grid = tuple[Sequence[str], Iterable[Sequence[str]]]  # a header and its rows, for TSV/CSV
 
 
-def book_text(record: Record) -> str:
-    b = record.book
-    return ": ".join(x for x in (b.title, b.subtitle) if x)
+# -- JSON --------------------------------------------------------------------------------
 
 
-def list_row(record: Record) -> dict[str, str]:
-    """The values of one `list` table row, as text ('' for null)."""
-    return {
-        "number": "" if record.number is None else str(record.number),
-        "title": record.title or "",
-        "pages": pages_text(record),
-        "summary_heading": record.summary_heading or "",
-        "warnings": str(len(record.warnings)),
-        "id": record.id,
-    }
+def to_json(data: dict[str, Any] | Iterable[Any]) -> str:
+    """One JSON document (an object, or an array of the items), indented, UTF-8 as is: the
+    bytes json.dumps(indent=2, ensure_ascii=False) gives."""
+    if isinstance(data, dict):
+        return indented(data) + "\n"
+    return b"".join(json_chunks(data)).decode()
+
+
+def indented(data: Any, depth: int = 0) -> str:
+    """json.dumps(data, ensure_ascii=False, indent=2) as an element at this depth."""
+    import orjson  # the json module indents in pure Python, many times slower
+
+    try:
+        text: str = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
+    except TypeError:  # what orjson does not write (an integer beyond 64 bits): json does
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+    return text.replace("\n", "\n" + "  " * depth) if depth else text
+
+
+def _compact(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False)
+
+
+def json_chunks(items: Iterable[Any]) -> Iterator[bytes]:
+    """A JSON array written an item at a time (the bytes to_json gives for the list)."""
+    return json_array(indented(item, 1).encode() for item in items)
+
+
+def json_array(items: Iterable[bytes]) -> Iterator[bytes]:
+    """Items of a JSON array (each indented as an element) as the array, UTF-8."""
+    opening = b"[\n  "
+    for item in items:
+        yield opening + item
+        opening = b",\n  "
+    yield b"[]\n" if opening == b"[\n  " else b"\n]\n"
+
+
+def jsonl_chunks(items: Iterable[Any]) -> Iterator[str]:
+    """One compact JSON object per line."""
+    return (_compact(item) + "\n" for item in items)
+
+
+# -- a page's output, in two steps -------------------------------------------------------
+
+# What the corpus fills into a record's JSON: these members' values.
+_OPEN = ("book", "placement", "warnings")
+
+
+def page_parts(fmt: str, record: Record) -> list[str]:
+    """What a page's output in `fmt` is made of, before its book is known. Besides the
+    output formats: "record" (the whole record, as JSON), "warnings" (its warnings, as
+    JSON), "none" (nothing: a lookup reads only the page it finds again)."""
+    if fmt == "record":
+        return [compact_record(record.to_dict())]
+    if fmt == "warnings":
+        return [_compact([warning_dict(w) for w in record.warnings])]
+    if fmt == "none":
+        return []
+    if fmt in ("json", "jsonl"):
+        return _json_parts(record, fmt)
+    if fmt in ("tsv", "csv"):
+        return [_compact(flat_row(record))]
+    if fmt == "table":
+        return [_compact([list_row(record)[c] for c in _TABLE_CELLS])]
+    raise ValueError(fmt)
+
+
+def splice_parts(fmt: str, key: Key, splice: Splice) -> list[str]:
+    """What the corpus adds to a page's output in `fmt` (worked out a book at a time, in
+    the process that groups the pages), then the page's id and its warnings' codes."""
+    codes = key.codes(splice.settled)
+    placement = splice.placement
+    inferred = placement.inferred_title if placement else None
+    if fmt in ("json", "jsonl"):
+        value = partial(indented, depth=2) if fmt == "json" else _compact
+        book = _book_json(splice.book, fmt)
+        found = [book, value(placement_dict(placement)), "settled" if splice.settled else ""]
+    elif fmt in ("tsv", "csv"):
+        b = splice.book
+        entry = None if placement is None else placement.entry
+        cells = [b.title, b.subtitle, b.id, entry, inferred, LIST_SEPARATOR.join(codes)]
+        found = [_compact([_cell(c) for c in cells])]
+    elif fmt == "table":
+        found = [_compact([inferred, len(codes)])]
+    else:
+        found = [splice_text(splice)]
+    return [*found, key.id, "\x1f".join(codes)]
+
+
+def page_item(fmt: str, parts: Sequence[bytes], found: Sequence[str]) -> bytes:
+    """A page's output in `fmt` (page_parts, UTF-8) with what the corpus adds (splice_parts):
+    a line of JSON Lines, TSV or CSV, an element of the JSON array, or a table row as
+    JSON."""
+    if fmt in ("json", "jsonl"):
+        head, middle, before, tail, warnings, settled = parts
+        book, placement, is_settled = found[:3]
+        end = b"" if fmt == "json" else b"\n"
+        warned = settled if is_settled else warnings
+        return b"".join(
+            (head, book.encode(), middle, placement.encode(), before, warned, tail, end)
+        )
+    if fmt in ("tsv", "csv"):
+        cells = json.loads(parts[0])
+        for name, value in zip(_SPLICED_CELLS, json.loads(found[0]), strict=True):
+            cells[_AT[name]] = value
+        return _delimited_line(fmt, cells).encode()
+    if fmt == "table":
+        return _compact([*json.loads(parts[0]), *json.loads(found[0])]).encode()
+    raise ValueError(fmt)
+
+
+_SPLICED_CELLS = (
+    "book.title",
+    "book.subtitle",
+    "book.id",
+    "placement.entry",
+    "placement.inferred_title",
+    "warnings",
+)
+
+
+def compact_record(data: dict[str, Any]) -> str:
+    """json.dumps(data, ensure_ascii=False) of a record's dict, the same text made faster:
+    the summary's paragraphs (most of a record) are written by orjson, which differs from
+    json for a list of strings only in the separator (no quote is unescaped in a string)."""
+    summary = data["summary"]
+    paragraphs = summary["paragraphs"]
+    if not paragraphs:
+        return _compact(data)
+    import orjson
+
+    summary["paragraphs"] = None
+    text = _compact(data)
+    summary["paragraphs"] = paragraphs
+    at = text.index('"paragraphs": null') + len('"paragraphs": ')
+    listed = orjson.dumps(paragraphs).decode().replace('","', '", "')
+    return text[:at] + listed + text[at + len("null") :]
+
+
+@lru_cache(maxsize=64)  # the pages of a book mostly share one
+def _book_json(book: Book, fmt: str) -> str:
+    data = record_book_dict(book)
+    return indented(data, 2) if fmt == "json" else _compact(data)
+
+
+def _json_parts(record: Record, fmt: str) -> list[str]:
+    """The record's JSON cut where the corpus fills in its book, placement and warnings:
+    [head, middle, before the warnings, tail, the warnings, the warnings once the title
+    split is settled]."""
+    data = record.to_dict()
+    warnings = data["warnings"]
+    settled = [w for w in warnings if w["code"] not in SPLIT_GUESSES]
+    data.update(dict.fromkeys(_OPEN))
+    if fmt == "json":
+        text = indented(data, 1)
+        values = [indented(warnings, 2), indented(settled, 2)]
+    else:
+        text = compact_record(data)
+        values = [_compact(warnings), _compact(settled)]
+    # A member's name in quotes then a colon occurs nowhere else (inside a JSON string every
+    # quote is escaped); these three are the last members, after the long summary.
+    cuts: list[str] = []
+    end = len(text)
+    for name in reversed(_OPEN):
+        start = text.rindex(f'"{name}": null', 0, end) + len(name) + 4
+        cuts.append(text[start + 4 : end])
+        end = start
+    cuts.append(text[:end])
+    cuts.reverse()
+    return [*cuts, *values]
+
+
+def records_chunks(fmt: str, items: Iterable[bytes]) -> Iterator[bytes]:
+    """Pages' items (page_item) as one document: a JSON array, JSON Lines, or TSV/CSV
+    lines after a header of FLAT_COLUMNS."""
+    if fmt == "json":
+        return json_array(items)
+    if fmt == "jsonl":
+        return iter(items)
+    return itertools.chain([_delimited_line(fmt, FLAT_COLUMNS).encode()], items)
+
+
+# -- TSV and CSV -------------------------------------------------------------------------
 
 
 def flat_row(record: Record) -> list[str]:
     """One record as the cells of FLAT_COLUMNS ('' for null)."""
-    data = record.to_dict()
-    cells = _leaves(data)
+    cells = _leaves(record.to_dict())
     cells["authors"] = LIST_SEPARATOR.join(
         a.name + (f" ({a.affiliation})" if a.affiliation else "") for a in record.authors
     )
@@ -102,58 +290,7 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def to_json(items: Iterable[dict[str, Any]] | dict[str, Any]) -> str:
-    """One JSON document (an array, or one object), indented, UTF-8 as is."""
-    if isinstance(items, dict):
-        return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
-    return "".join(json_chunks(items))
-
-
-def json_chunks(items: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """A JSON array written an item at a time (the same bytes as json.dumps(list, indent=2)),
-    so that a large output is never held whole."""
-    return _json_array(map(_json_item, items))
-
-
-def _json_item(item: dict[str, Any]) -> str:
-    return json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-
-
-def _json_array(texts: Iterable[str]) -> Iterator[str]:
-    opening = "[\n  "
-    for text in texts:
-        yield opening + text
-        opening = ",\n  "
-    yield "[]\n" if opening == "[\n  " else "\n]\n"
-
-
-def to_jsonl(items: Iterable[dict[str, Any]]) -> str:
-    """One compact JSON object per line."""
-    return "".join(jsonl_chunks(items))
-
-
-def jsonl_chunks(items: Iterable[dict[str, Any]]) -> Iterator[str]:
-    return map(_jsonl_line, items)
-
-
-def _jsonl_line(item: dict[str, Any]) -> str:
-    return json.dumps(item, ensure_ascii=False) + "\n"
-
-
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def to_tsv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """Tab-separated lines with a header, one line per row: no quoting, no box drawing,
-    no wrapping. A tab, newline or backslash inside a value is written \\t, \\n or \\\\
-    (the linear TSV convention), so `cut` and `awk` see one row per line."""
-    return "".join(delimited_chunks("tsv", (header, rows)))
-
-
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """Comma-separated values with a header, RFC 4180: CRLF line ends, a value with a
-    comma, quote or line break in double quotes (quotes doubled), UTF-8 as is."""
-    return "".join(delimited_chunks("csv", (header, rows)))
 
 
 def delimited(fmt: str, grid: Grid) -> str:
@@ -162,7 +299,9 @@ def delimited(fmt: str, grid: Grid) -> str:
 
 
 def delimited_chunks(fmt: str, grid: Grid) -> Iterator[str]:
-    """A grid as TSV or CSV, a row at a time, written by the csv module."""
+    """A grid as TSV or CSV, a row at a time. TSV: tab-separated lines with a header, a tab,
+    newline or backslash inside a value written \\t, \\n or \\\\ (the linear TSV
+    convention). CSV: RFC 4180, CRLF line ends, quoted where needed, UTF-8 as is."""
     header, rows = grid
     return (_delimited_line(fmt, row) for row in itertools.chain([header], rows))
 
@@ -178,49 +317,27 @@ def _delimited_line(fmt: str, row: Sequence[str]) -> str:
     return out.getvalue()
 
 
-def record_item(fmt: str, record: Record) -> str:
-    """A record as one item of a machine format, as `records_chunks` puts them together: a
-    line of JSON Lines, TSV or CSV (FLAT_COLUMNS), or an element of a JSON array. Items can
-    be made apart (in worker processes) and written in order."""
-    if fmt == "json":
-        return _json_item(record.to_dict())
-    if fmt == "jsonl":
-        return _jsonl_line(record.to_dict())
-    return _delimited_line(fmt, flat_row(record))
+# -- one page, in full -------------------------------------------------------------------
 
 
-def records_chunks(fmt: str, items: Iterable[str]) -> Iterator[str]:
-    """Records' items (record_item) as one document: the text json_chunks or jsonl_chunks
-    give for their to_dict(), or delimited_chunks for FLAT_COLUMNS and their flat_row."""
-    if fmt == "json":
-        return _json_array(items)
-    if fmt == "jsonl":
-        return iter(items)
-    return itertools.chain([_delimited_line(fmt, FLAT_COLUMNS)], items)
+def book_text(record: Record) -> str:
+    b = record.book
+    return ": ".join(x for x in (b.title, b.subtitle) if x)
 
 
-def citation_item(fmt: str, item: dict[str, Any]) -> str:
-    """A CSL item as one entry of an export format (csl-json, bibtex, ris), as
-    `citations_chunks` puts them together: entries can be made apart (in worker processes)."""
-    if fmt == "csl-json":
-        return _json_item(item)
-    from precarious.export import to_bibtex, to_ris
-
-    return to_bibtex([item]) if fmt == "bibtex" else to_ris([item])
+_TABLE_CELLS = ("number", "title", "pages", "summary_heading", "id")
 
 
-def citations_chunks(fmt: str, entries: Iterable[str]) -> Iterator[str]:
-    """Entries (citation_item) in order as one document: the text json_chunks, to_bibtex or
-    to_ris gives for all their items at once, never held whole."""
-    if fmt == "csl-json":
-        yield from _json_array(entries)
-        return
-    from precarious.export import SEPARATORS
-
-    between = ""
-    for entry in entries:
-        yield between + entry
-        between = SEPARATORS[fmt]
+def list_row(record: Record) -> dict[str, str]:
+    """The values of one `list` table row, as text ('' for null)."""
+    return {
+        "number": "" if record.number is None else str(record.number),
+        "title": record.title or "",
+        "pages": pages_text(record),
+        "summary_heading": record.summary_heading or "",
+        "warnings": str(len(record.warnings)),
+        "id": record.id,
+    }
 
 
 def detail_fields(record: Record) -> list[tuple[str, str]]:
@@ -229,7 +346,7 @@ def detail_fields(record: Record) -> list[tuple[str, str]]:
     authors = "; ".join(
         a.name + (f" ({a.affiliation})" if a.affiliation else "") for a in record.authors
     )
-    count = f" ({record.pages.count} pages)" if record.pages and record.pages.count else ""
+    count = f" ({record.pages.length} pages)" if record.pages and record.pages.length else ""
     fields = [
         ("Book", book_text(record)),
         ("Chapter", "" if record.number is None else str(record.number)),
@@ -305,7 +422,8 @@ def _rich(renderables: Sequence[RenderableType], width: int) -> str:
     return buffer.getvalue()
 
 
-def records_table(records: Sequence[Record], width: int) -> str:
+def records_table(rows: Iterable[bytes], width: int) -> str:
+    """The `list` table of pages' rows (page_item's table rows)."""
     from rich.table import Table
     from rich.text import Text
 
@@ -316,19 +434,16 @@ def records_table(records: Sequence[Record], width: int) -> str:
     table.add_column("Summary heading", ratio=2)
     table.add_column("Warn", justify="right")
     table.add_column("Id", no_wrap=True, style="dim")
-    for r in records:
-        row = list_row(r)
-        inferred = r.placement.inferred_title if r.placement else None
+    for row in rows:
+        number, title, pages, heading, rid, inferred, warnings = json.loads(row)
         untitled = f"({inferred}, inferred)" if inferred else "(untitled)"
-        title = Text(r.title) if r.title else Text(untitled, style="dim italic")
-        warnings = Text(row["warnings"], style="yellow") if r.warnings else Text("")
         table.add_row(
-            Text(row["number"]),
-            title,
-            Text(row["pages"]),
-            Text(row["summary_heading"]),
-            warnings,
-            Text(r.id),
+            Text(number),
+            Text(title) if title else Text(untitled, style="dim italic"),
+            Text(pages),
+            Text(heading),
+            Text(str(warnings), style="yellow") if warnings else Text(""),
+            Text(rid),
         )
     return _rich([table], width)
 
@@ -416,33 +531,34 @@ def toc_rows(book: CorpusBook, dash: str = "-") -> list[list[str]]:
     entries, unplaced = toc(book)
     rows = []
     for t in entries:
-        first = t.records[0] if t.records else None
+        first = t.pages[0].key if t.pages else None
         rows.append(
             [
                 str(t.position),
                 "" if t.entry.number is None else str(t.entry.number),
                 t.entry.title,
                 t.status,
-                "" if first is None else pages_text(first, dash),
-                " ".join(r.id for r in t.records),
+                "" if first is None else key_pages_text(first, dash),
+                " ".join(p.key.id for p in t.pages),
                 "; ".join(
-                    r.placement.evidence
-                    for r in t.records
-                    if r.placement and r.placement.by in ("pages", "order")
+                    p.splice.placement.evidence
+                    for p in t.pages
+                    if p.splice.placement and p.splice.placement.by in ("pages", "order")
                 ),
             ]
         )
-    for r in unplaced:
-        p = r.placement
+    for page in unplaced:
+        p = page.splice.placement
+        k = page.key
         could = "; ".join(entry_text(e) for _, e in p.candidates) if p else ""
         rows.append(
             [
                 "",
-                "" if r.number is None else str(r.number),
-                r.title or "",
+                "" if k.number is None else str(k.number),
+                k.title or "",
                 "unplaced",
-                pages_text(r, dash),
-                r.id,
+                key_pages_text(k, dash),
+                k.id,
                 f"could be: {could}" if could else (p.evidence if p else "no contents list"),
             ]
         )

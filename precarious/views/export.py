@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import regex
 
-from precarious.records import Record
+from precarious.record import Record
 
 # What a reference needs to be findable; an item without one of these is reported.
 ESSENTIAL = {
@@ -239,3 +239,27 @@ def to_ris(items: Sequence[dict[str, Any]]) -> str:
 # What bibtexparser and rispy write between two entries: an export is written an entry at
 # a time (render.citation_item), and must be what writing all at once gives (tests check).
 SEPARATORS = {"bibtex": "\n\n", "ris": "\n"}
+
+
+def citation_item(fmt: str, item: dict[str, Any]) -> str:
+    """A CSL item as one entry of an export format (csl-json, bibtex, ris), as
+    `citations_chunks` puts them together."""
+    if fmt == "csl-json":
+        from precarious.views.render import indented
+
+        return indented(item, 1)
+    return to_bibtex([item]) if fmt == "bibtex" else to_ris([item])
+
+
+def citations_chunks(fmt: str, entries: Iterable[str]) -> Iterator[str | bytes]:
+    """Entries (citation_item) in order as one document: the text a JSON array, to_bibtex or
+    to_ris gives for all their items at once, never held whole."""
+    if fmt == "csl-json":
+        from precarious.views.render import json_array
+
+        yield from json_array(e.encode() for e in entries)
+        return
+    between = ""
+    for entry in entries:
+        yield between + entry
+        between = SEPARATORS[fmt]

@@ -1,0 +1,190 @@
+"""Bytes → text → lines: decoding, byte-order marks, newlines and odd spaces.
+
+The original text is kept for provenance; `lines` is the normalized form the block rules
+match against.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import NamedTuple
+
+from precarious.errors import UnreadableFile
+
+# NBSP, thin spaces, tabs, control characters and other separators (Unicode Zs, Cc, Zl,
+# Zp) count as one space; invisible characters that only get in the way of matching are
+# dropped. Every one of them is a character str.isprintable() refuses, so a printable line
+# (nearly every line) skips the table.
+_ZS = [0x20, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000]
+_CC = [*range(0x00, 0x20), *range(0x7F, 0xA0)]
+SPACES: dict[int, str | None] = {c: " " for c in [*_ZS, *_CC, 0x2028, 0x2029]}
+INVISIBLE = (0x00AD, 0x200B, 0x2060, 0xFEFF)
+_CLEAN = str.maketrans(SPACES | dict.fromkeys(INVISIBLE))
+
+# A saved page is well under 1 MB; a file over this is not a page, and reading it whole
+# would cost its size in memory. It is skipped unread.
+MAX_BYTES = 32 * 1024 * 1024
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+class Page(NamedTuple):
+    """One saved page: its name (the record id), where it came from and its text."""
+
+    name: str
+    path: str
+    text: str
+    lines: tuple[str, ...]
+    open_end: bool  # the last line has no newline: a cut-off download ends like this
+
+
+def normalize(line: str) -> str:
+    """One line as the rules see it: odd spaces folded to one space, trimmed."""
+    if not line.isprintable():
+        line = line.translate(_CLEAN)
+    # Only plain spaces are left; most lines are tidy already.
+    if "  " in line or line[:1] == " " or line[-1:] == " ":
+        return " ".join(line.split())
+    return line
+
+
+def decode(data: bytes, path: str) -> str:
+    """Bytes → text: UTF-8 (BOM optional), or UTF-16 when it starts with its BOM."""
+    encoding = "utf-8"
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            data, encoding = data[len(bom) :], name
+            break
+    if encoding == "utf-8" and b"\x00" in data:
+        offset = data.index(b"\x00")
+        raise UnreadableFile(path, f"binary file (NUL byte at offset {offset})")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as err:
+        bad = data[err.start : err.start + 1].hex()
+        raise UnreadableFile(
+            path, f"not {encoding.upper()} text (byte 0x{bad} at offset {err.start})"
+        ) from None
+    if not text.strip():
+        raise UnreadableFile(path, "empty file")
+    return text
+
+
+def page_from_text(text: str, name: str, path: str = "") -> Page:
+    """A Page from text already decoded (the library entry point for strings)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    else:
+        raw = text.split("\n")
+    open_end = raw[-1] != ""
+    if not open_end:
+        raw.pop()  # the final newline ends the last line; it does not start a new one
+    return Page(name, path or name, text, _normalized(text, raw), open_end)
+
+
+def _normalized(text: str, raw: list[str]) -> tuple[str, ...]:
+    """normalize() of every line, the common cases quickly: lines with nothing but plain
+    spaces (nearly all) need no table, and most of those no respacing."""
+    if not all(map(str.isprintable, raw)):
+        return tuple(map(normalize, raw))
+    if "  " not in text and " \n" not in text and "\n " not in text:
+        if raw and (raw[0][:1] == " " or raw[-1][-1:] == " "):
+            return tuple(map(normalize, raw))
+        return tuple(raw)
+    return tuple(
+        " ".join(line.split()) if "  " in line or line[:1] == " " or line[-1:] == " " else line
+        for line in raw
+    )
+
+
+def shown(path: Path | str) -> str:
+    """A path as printable text: bytes of a file name that are not UTF-8 as \\xNN."""
+    return os.fspath(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+class Read(NamedTuple):
+    """A file's text, what identifies it (device, inode, size, mtime and ctime in ns, link
+    count) and whether that was the same before and after the read."""
+
+    text: str
+    identity: tuple[int, int, int, int, int, int]
+    steady: bool
+
+
+def read_file(path: str, where: str | None = None) -> Read:
+    """One file's text, or UnreadableFile saying why not. Only regular files are read (a
+    FIFO would block), and at most MAX_BYTES of them."""
+    where = where or shown(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # O_NONBLOCK: a FIFO cannot hang us
+    except OSError as err:
+        raise UnreadableFile(where, reason(err)) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise UnreadableFile(where, "is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile(where, "not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise UnreadableFile(where, _too_large(info.st_size))
+        data = _read_at_most(fd, info.st_size, MAX_BYTES)
+        after = os.fstat(fd)
+    except OSError as err:
+        raise UnreadableFile(where, reason(err)) from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:  # it grew while we read it
+        raise UnreadableFile(where, _too_large(len(data)))
+    identity = (
+        after.st_dev,
+        after.st_ino,
+        after.st_size,
+        after.st_mtime_ns,
+        after.st_ctime_ns,
+        after.st_nlink,
+    )
+    steady = (info.st_size, info.st_mtime_ns, info.st_ctime_ns) == identity[2:5]
+    return Read(decode(data, where), identity, steady)
+
+
+def read_page(path: Path | str, name: str | None = None) -> Page:
+    """Read one file as a Page (its id `name`, the file stem by default), or raise
+    UnreadableFile saying why not."""
+    where = shown(path)
+    text = read_file(os.fspath(path), where).text
+    return page_from_text(text, name or shown(Path(path).stem), where)
+
+
+def _read_at_most(fd: int, expected: int, limit: int) -> bytes:
+    """The file's bytes, up to limit + 1 (so that a file that grew past it shows): reads of
+    the size stat gave, sized so that no buffer of the whole limit is allocated."""
+    chunks = [os.read(fd, expected + 1)]
+    total = len(chunks[0])
+    while chunks[-1] and total <= limit:
+        chunks.append(os.read(fd, min(1 << 20, limit + 1 - total)))
+        total += len(chunks[-1])
+    return b"".join(chunks)
+
+
+def _too_large(size: int) -> str:
+    limit = MAX_BYTES // 2**20
+    return f"too large for a saved page ({size / 2**20:.0f} MB; the limit is {limit} MB): skipped"
+
+
+def reason(err: OSError) -> str:
+    """What an OSError met reading a path means, in a few words."""
+    if isinstance(err, FileNotFoundError):
+        return "no such file"
+    if isinstance(err, IsADirectoryError):
+        return "is a directory"
+    if isinstance(err, PermissionError):
+        return "permission denied"
+    return err.strerror or str(err)
