@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 
 FUZZ_SECONDS ?= 120
 
-.PHONY: run install dev test lint fmt golden fuzz bench clean
+.PHONY: run install dev test lint fmt golden fuzz bench bench-instructions clean
 
 run: install  ## install into .venv and list the bundled seeds
 	$(BIN)/precarious list
@@ -38,6 +38,9 @@ fuzz: dev  ## the properties with many examples, then atheris for FUZZ_SECONDS (
 
 bench: install  ## generate 10k and 100k pages, measure against this machine's floors (not a test)
 	$(BIN)/python -m benchmarks.bench
+
+bench-instructions: install  ## instructions a page (callgrind) on a fixed 1,000-page corpus
+	$(BIN)/python -m benchmarks.instructions
 
 golden: dev  ## rewrite tests/golden from the current code, then read the diff
 	$(BIN)/python -m tests.regen_golden

@@ -1,8 +1,9 @@
 """A deterministic corpus of saved Cambridge Core chapter pages, for benchmarks and tests.
 
-    python benchmarks/make_corpus.py OUT --count N --seed S
+    python benchmarks/make_corpus.py OUT --count N --seed S [--flat]
 
-Writes N pages under OUT, one folder per book, in both layouts (the compact list and the
+Writes N pages under OUT, one folder per book (or, with --flat, all in OUT itself under
+names that mix the books up), in both layouts (the compact list and the
 full page), with arabic and roman page ranges, 1-30 summary paragraphs, some pages cut off
 mid-download, some with CRLF line ends or a byte-order mark, and about 1 in 100 pages near
 100 KB. OUT/truth.jsonl holds, per page, what the whole page states (the benchmark checks
@@ -210,6 +211,7 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--flat", action="store_true", help="every page in OUT itself")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -219,7 +221,7 @@ def main() -> None:
         while written < args.count:
             book = make_book(rng, n)
             n += 1
-            folder = args.out / book.slug
+            folder = args.out if args.flat else args.out / book.slug
             folder.mkdir(exist_ok=True)
             pages = rng.sample(
                 range(len(book.entries)), k=min(len(book.entries), rng.randint(3, 30))
@@ -236,8 +238,10 @@ def main() -> None:
                 if rng.random() < 0.03:
                     data = b"\xef\xbb\xbf" + data
                 name = f"{at:02d}-{rng.getrandbits(32):08x}"
+                if args.flat:  # the hash first: a book's pages far apart, as saved pages are
+                    name = f"{name[3:]}-{book.slug}-{at:02d}"
                 (folder / f"{name}.txt").write_bytes(data)
-                truth["id"] = f"{book.slug}/{name}"
+                truth["id"] = name if args.flat else f"{book.slug}/{name}"
                 truth_file.write(json.dumps(truth, ensure_ascii=False) + "\n")
                 written += 1
 

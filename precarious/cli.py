@@ -13,7 +13,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -35,7 +34,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 corpus_option = click.option(
     "--corpus",
-    type=click.Path(path_type=Path),
+    type=click.Path(),
     envvar="PRECARIOUS_CORPUS",
     help="Folder of saved .txt pages (env PRECARIOUS_CORPUS). Default: the bundled seeds.",
 )
@@ -48,7 +47,7 @@ book_option = click.option(
 output_option = click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    type=click.Path(dir_okay=False, allow_dash=True),
     metavar="FILE",
     help="Write to FILE instead of stdout, atomically: FILE ends up whole or unchanged "
     "('-' is stdout). Without a format option, FILE's extension names the format.",
@@ -101,19 +100,19 @@ def _fail(message: str) -> NoReturn:
     raise click.exceptions.Exit(1)
 
 
-def bundled_seeds() -> Path:
+def bundled_seeds() -> str:
     """The corpus shipped with the package (seeds/ in a source checkout)."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "seeds"  # where the wheel puts them
-    return packaged if packaged.is_dir() else here.parent / "seeds"
+    here = os.path.dirname(os.path.realpath(__file__))
+    packaged = os.path.join(here, "seeds")  # where the wheel puts them
+    return packaged if os.path.isdir(packaged) else os.path.join(os.path.dirname(here), "seeds")
 
 
-def _sources(paths: Sequence[Path], corpus: Path | None) -> list[Path]:
+def _sources(paths: Sequence[str], corpus: str | None) -> list[str]:
     """The paths named, else the corpus folder, else the bundled seeds."""
     return list(paths) or [corpus or bundled_seeds()]
 
 
-def _load(paths: Sequence[Path], corpus: Path | None, fmt: str) -> Corpus:
+def _load(paths: Sequence[str], corpus: str | None, fmt: str) -> Corpus:
     """Read the pages, each page's output parts in `fmt` (a progress bar on a terminal when
     it takes a while), report every bad file on stderr, stop with exit 1 if none is left."""
     sources = _sources(paths, corpus)
@@ -123,7 +122,7 @@ def _load(paths: Sequence[Path], corpus: Path | None, fmt: str) -> Corpus:
 
 
 def _report(
-    sources: Sequence[Path], problems: Sequence[PrecariousError], pages: int, lookup: bool = False
+    sources: Sequence[str], problems: Sequence[PrecariousError], pages: int, lookup: bool = False
 ) -> None:
     """Name every file that could not be read on stderr (for a lookup, one page out of the
     corpus, count them in one line instead); stop with exit 1 when no page is left."""
@@ -139,12 +138,12 @@ def _report(
         for problem in problems:
             click.echo(f"precarious: {problem}", err=True)
     if not pages:
-        if len(sources) == 1 and problems and not sources[0].is_dir():
+        if len(sources) == 1 and problems and not os.path.isdir(sources[0]):
             raise click.exceptions.Exit(1)  # the one file named: its line above says why
         _fail(f"no chapter pages found in {', '.join(shown(s) for s in sources)}")
 
 
-def _read(sources: Sequence[Path], fmt: str) -> Corpus:
+def _read(sources: Sequence[str], fmt: str) -> Corpus:
     """The corpus, as --jobs and --no-cache say, with a progress bar on stderr when it is a
     terminal and the run takes more than about a second; nothing extra otherwise."""
     from precarious.corpus.run import Corpus
@@ -231,12 +230,12 @@ class _ProgressBar:
             self.progress.stop()
 
 
-def _pick(key: str, corpus: Path | None, book: str | None = None) -> Record:
+def _pick(key: str, corpus: str | None, book: str | None = None) -> Record:
     """The record KEY names (in the book --book names); KEY may also be the path of a page."""
     return _pick_all([key], corpus, book)[0]
 
 
-def _pick_all(keys: Sequence[str], corpus: Path | None, book: str | None) -> list[Record]:
+def _pick_all(keys: Sequence[str], corpus: str | None, book: str | None) -> list[Record]:
     """The records the KEYs name, each once, in the order named. The corpus is read only
     when a KEY is not the path of a page."""
     from precarious.corpus.lookup import Stale, find_book
@@ -246,12 +245,11 @@ def _pick_all(keys: Sequence[str], corpus: Path | None, book: str | None) -> lis
     within: str | None = None
     chosen: dict[str, Record] = {}
     for key in keys:
-        path = Path(key)
-        if path.is_dir() and path.suffix.casefold() == ".txt":
-            _fail(f"{shown(path)}: is a directory, not a page")
+        if os.path.isdir(key) and key.casefold().endswith(".txt"):
+            _fail(f"{shown(key)}: is a directory, not a page")
         try:
-            if path.is_file() or (path.exists() and not path.is_dir()):  # a FIFO is refused
-                record = _load([path], None, "none").record(0)
+            if os.path.exists(key) and not os.path.isdir(key):  # (a FIFO is refused)
+                record = _load([key], None, "none").record(0)
             else:
                 if shelf is None:
                     shelf = _shelf(corpus)
@@ -267,7 +265,7 @@ def _pick_all(keys: Sequence[str], corpus: Path | None, book: str | None) -> lis
     return list(chosen.values())
 
 
-def _shelf(corpus: Path | None, fresh: bool = False) -> Shelf:
+def _shelf(corpus: str | None, fresh: bool = False) -> Shelf:
     """The corpus as a lookup sees it (the index's, when nothing changed; else read now),
     its unreadable files counted in one line."""
     from precarious.corpus.lookup import open_shelf
@@ -367,30 +365,29 @@ def _format(fmt: str | None) -> str:
     return fmt or ("table" if _interactive() else "tsv")
 
 
-def _target(output: Path | None) -> Path | None:
+def _target(output: str | None) -> str | None:
     """The file -o names; None for stdout (no -o, or '-')."""
-    return None if output is None or str(output) == "-" else output
+    return None if output is None or output == "-" else output
 
 
-def _format_of(fmt: str | None, target: Path | None, extensions: dict[str, str]) -> str | None:
+def _format_of(fmt: str | None, target: str | None, extensions: dict[str, str]) -> str | None:
     """The format asked for, else the one the output file's extension names."""
     if fmt is not None or target is None:
         return fmt
-    if (named := extensions.get(target.suffix.casefold())) is None:
+    if (named := extensions.get(os.path.splitext(target)[1].casefold())) is None:
         choices = ", ".join(sorted(set(extensions.values())))
-        raise click.UsageError(f"cannot tell the format from {target.name!r}: name one ({choices})")
+        name = os.path.basename(target)
+        raise click.UsageError(f"cannot tell the format from {name!r}: name one ({choices})")
     return named
 
 
 Text = str | Iterable[str | bytes]  # a whole output, or its chunks in order (bytes: UTF-8)
 
 
-def _write(text: Text, output: Path | None) -> None:
+def _write(text: Text, output: str | None) -> None:
     """To stdout, or atomically to the file -o names; text may come in chunks, written as
     they are made. Data goes to stdout as it is, not through click.echo (which would strip
     what looks like a terminal escape in a pipe): piped and -o output are the same bytes."""
-    from precarious.atomic import write_atomic
-
     target = _target(output)
     if target is None:
         stream = sys.stdout
@@ -402,8 +399,12 @@ def _write(text: Text, output: Path | None) -> None:
             else:  # a text stream (a library caller's StringIO)
                 stream.write(piece.decode())
         return
+    from pathlib import Path  # (only a file to write needs these)
+
+    from precarious.atomic import write_atomic
+
     try:
-        write_atomic(target, text)
+        write_atomic(Path(target), text)
     except PrecariousError as err:
         _fail(str(err))
 
@@ -434,7 +435,7 @@ def _emit(
     fmt: str | None,
     machine: Callable[[str], Text],
     table: Callable[[int], str],
-    output: Path | None = None,
+    output: str | None = None,
 ) -> None:
     """Print (or write to -o) in the format asked for or the default: machine(fmt) for
     JSON, JSON Lines, TSV and CSV, else the table. Only the view asked for is built."""
@@ -479,7 +480,7 @@ def _in_book(loaded: Corpus, book: str | None) -> CorpusBook | None:
 
 
 @cli.command("list")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path())
 @corpus_option
 @book_option
 @formats("table", "tsv", "csv", "json", "jsonl")
@@ -487,11 +488,11 @@ def _in_book(loaded: Corpus, book: str | None) -> CorpusBook | None:
 @strict_option
 @reading_options
 def list_command(
-    paths: tuple[Path, ...],
-    corpus: Path | None,
+    paths: tuple[str, ...],
+    corpus: str | None,
     book: str | None,
     fmt: str | None,
-    output: Path | None,
+    output: str | None,
     strict: bool,
 ) -> None:
     """One row per page; on a terminal: number, title, pages, summary heading, warnings, id.
@@ -541,7 +542,7 @@ def list_command(
 @click.option("--json", "as_json", is_flag=True, help="The record as one JSON object.")
 @strict_option
 @reading_options
-def show(key: str, corpus: Path | None, book: str | None, as_json: bool, strict: bool) -> None:
+def show(key: str, corpus: str | None, book: str | None, as_json: bool, strict: bool) -> None:
     """One page in full: book, number, title, pages, dates, authors, summary, warnings.
 
     KEY is a chapter number ("4"), an id or a unique id prefix ("002"), words of
@@ -572,7 +573,7 @@ def show(key: str, corpus: Path | None, book: str | None, as_json: bool, strict:
 @click.argument("target", metavar="KEY|FILE")
 @corpus_option
 @click.option("--json", "as_json", is_flag=True, help="Every block with all its lines, as JSON.")
-def blocks(target: str, corpus: Path | None, as_json: bool) -> None:
+def blocks(target: str, corpus: str | None, as_json: bool) -> None:
     """The block map of a page: which lines became which block, and the unknown lines.
 
     Use it to see why a field came out as it did. TARGET is a KEY as for
@@ -587,9 +588,8 @@ def blocks(target: str, corpus: Path | None, as_json: bool) -> None:
     from precarious.read import read_page
     from precarious.views import render
 
-    path = Path(target)
     try:
-        page = read_page(path if path.is_file() else _pick(target, corpus).source)
+        page = read_page(target if os.path.isfile(target) else _pick(target, corpus).source)
     except PrecariousError as err:
         _fail(str(err))
     found = detect(page)
@@ -602,11 +602,11 @@ def blocks(target: str, corpus: Path | None, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path())
 @corpus_option
 @formats("table", "tsv", "csv", "json")
 @reading_options
-def books(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None) -> None:
+def books(paths: tuple[str, ...], corpus: str | None, fmt: str | None) -> None:
     """One row per book: title, subtitle, publisher, year, pages in the corpus.
 
     Pages are grouped into books by the title and print year they print; a page
@@ -637,7 +637,7 @@ def books(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None) -> None
 @formats("table", "tsv", "csv", "json")
 @reading_options
 def toc_command(
-    book_key: str | None, corpus: Path | None, book: str | None, fmt: str | None
+    book_key: str | None, corpus: str | None, book: str | None, fmt: str | None
 ) -> None:
     """A book's contents list, each entry with its pages and the page that covers it.
 
@@ -683,11 +683,11 @@ def toc_command(
 
 
 @cli.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path())
 @corpus_option
 @formats("table", "tsv", "csv", "json")
 @reading_options
-def check_command(paths: tuple[Path, ...], corpus: Path | None, fmt: str | None) -> None:
+def check_command(paths: tuple[str, ...], corpus: str | None, fmt: str | None) -> None:
     """Validate the corpus: exit 0 when clean, 1 when anything is reported.
 
     Reports each page's missing blocks and cut-off values, pages of no book,
@@ -769,10 +769,10 @@ EXPORT_FORMATS = tuple(dict.fromkeys(EXPORT_EXTENSIONS.values()))
 @reading_options
 def export(
     keys: tuple[str, ...],
-    corpus: Path | None,
+    corpus: str | None,
     book: str | None,
     fmt: str | None,
-    output: Path | None,
+    output: str | None,
     strict: bool,
 ) -> None:
     """Citations for Zotero, pandoc, LaTeX: CSL-JSON, BibTeX (@incollection) or RIS.

@@ -4,11 +4,8 @@ The original text is kept for provenance; `lines` is the normalized form the blo
 match against.
 """
 
-from __future__ import annotations
-
 import os
 import stat
-from pathlib import Path
 from typing import NamedTuple
 
 from precarious.errors import UnreadableFile
@@ -105,7 +102,7 @@ def _normalized(text: str, raw: list[str]) -> tuple[str, ...]:
     )
 
 
-def shown(path: Path | str) -> str:
+def shown(path: str | os.PathLike[str]) -> str:
     """A path as printable text: bytes of a file name that are not UTF-8 as \\xNN."""
     return os.fspath(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
@@ -155,12 +152,13 @@ def read_file(path: str, where: str | None = None) -> Read:
     return Read(decode(data, where), identity, steady)
 
 
-def read_page(path: Path | str, name: str | None = None) -> Page:
+def read_page(path: str | os.PathLike[str], name: str | None = None) -> Page:
     """Read one file as a Page (its id `name`, the file stem by default), or raise
     UnreadableFile saying why not."""
     where = shown(path)
     text = read_file(os.fspath(path), where).text
-    return page_from_text(text, name or shown(Path(path).stem), where)
+    stem = os.path.splitext(os.path.basename(os.fspath(path)))[0]
+    return page_from_text(text, name or shown(stem), where)
 
 
 def _read_at_most(fd: int, expected: int, limit: int) -> bytes:

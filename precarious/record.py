@@ -5,9 +5,7 @@ Named tuples rather than dataclasses: immutable all the same, and defined in a f
 the time, which every run of the command line pays at start-up.
 """
 
-from __future__ import annotations
-
-from pathlib import Path
+import os
 from typing import Any, NamedTuple
 
 # The SchemaVer (MODEL-REVISION-ADDITION) of record.schema.json, which to_dict() follows.
@@ -116,7 +114,7 @@ class Record(NamedTuple):
         }
 
     @classmethod
-    def from_dict(cls, data: Any) -> Record:
+    def from_dict(cls, data: Any) -> "Record":
         """The record a `to_dict()` gave, checked field by field: ValueError for anything
         else (a damaged cache row, say)."""
         try:
@@ -125,7 +123,7 @@ class Record(NamedTuple):
             raise ValueError(f"not a record: {err}") from None
 
     @classmethod
-    def _from_dict(cls, data: Any) -> Record:
+    def _from_dict(cls, data: Any) -> "Record":
         _check(isinstance(data, dict) and data.get("schema_version") == SCHEMA_VERSION)
         book, summary = data["book"], data["summary"]
         pages = data["pages"]
@@ -204,7 +202,8 @@ def pages_text(record: Record, dash: str = "-") -> str:
 
 def schema_text() -> str:
     """The JSON Schema (draft 2020-12) of `Record.to_dict()`, as shipped in the package."""
-    return (Path(__file__).parent / "record.schema.json").read_text(encoding="utf-8")
+    with open(os.path.join(os.path.dirname(__file__), "record.schema.json"), encoding="utf-8") as f:
+        return f.read()
 
 
 # -- from_dict's checks ---------------------------------------------------------------

@@ -9,12 +9,9 @@ page, or its page range between two placed neighbours. The inferred title goes i
 `placement`, never into `title`.
 """
 
-from __future__ import annotations
-
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from precarious.corpus.grouping import JOINED, Grouping, title_words
 from precarious.corpus.keys import Key
@@ -22,6 +19,7 @@ from precarious.record import SPLIT_GUESSES, Book, Entry, Placement, Record
 from precarious.values import page_key, words
 
 _GUESSED = frozenset({"heuristic", "unsplit"})
+T = TypeVar("T")
 
 
 class Splice(NamedTuple):
@@ -87,7 +85,7 @@ def _book(grouping: Grouping, gid: int, taken: set[str]) -> CorpusBook:
         title, subtitle = printed.book.title, printed.book.subtitle
     else:
         pairs = Counter((k.book.title, k.book.subtitle) for _, k in members if k.book.title)
-        title, subtitle = pairs.most_common(1)[0][0]
+        title, subtitle = _most(pairs)
     slug = "-".join(words(title)) or "book"
     slug = base = f"{slug}-{year}" if year is not None else slug
     n = 1
@@ -113,12 +111,18 @@ def _book(grouping: Grouping, gid: int, taken: set[str]) -> CorpusBook:
         id=slug,
         title=title,
         subtitle=subtitle,
-        publisher=publishers.most_common(1)[0][0] if publishers else None,
+        publisher=_most(publishers) if publishers else None,
         print_year=year,
         contents=contents,
         contents_source=keys[at].id if at >= 0 else None,
         pages=tuple(pages),
     )
+
+
+def _most(counted: Counter[T]) -> T:
+    """What most pages state, the first of them on a tie (Counter.most_common(1), without
+    its import of heapq)."""
+    return max(counted.items(), key=lambda item: item[1])[0]
 
 
 def in_order(books: Iterable[CorpusBook]) -> list[CorpusBook]:
@@ -384,16 +388,20 @@ def toc_dict(book: CorpusBook) -> dict[str, Any]:
 
 
 def splice_text(splice: Splice) -> str:
+    import orjson
+
     b, p = splice.book, splice.placement
     placement = None
     if p is not None:
         candidates = [[at, e.number, e.title] for at, e in p.candidates]
         placement = [p.entry, p.by, p.evidence, p.inferred_title, candidates]
-    return json.dumps([list(b), placement, splice.settled], ensure_ascii=False)
+    return orjson.dumps([list(b), placement, splice.settled]).decode()
 
 
 def splice_from(text: str) -> Splice:
-    book, p, settled = json.loads(text)
+    import orjson
+
+    book, p, settled = orjson.loads(text)
     placement = None
     if p is not None:
         entry, by, evidence, inferred, candidates = p

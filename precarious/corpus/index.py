@@ -88,8 +88,8 @@ def _settled(stat: Stat) -> bool:
 class Cached(NamedTuple):
     """A page as the index keeps it: its key, contents list, reads and JSON Lines parts."""
 
-    key: str
-    contents: str
+    key: bytes
+    contents: bytes
     reads: Reads
     parts: list[bytes]
 
@@ -183,7 +183,7 @@ class Index:
 
             title, year, digest, entries = json.loads(reads)
             found = Cached(
-                _text(key), _text(contents), Reads(title, year, digest, entries), unframe(parts)
+                _bytes(key), _bytes(contents), Reads(title, year, digest, entries), unframe(parts)
             )
             key_from(found.key, contents_from(found.contents) if found.contents else ())
             if not (
@@ -371,6 +371,12 @@ def _roots(roots: Sequence[str]) -> str:
     """A corpus's key: its roots as named (its pages' ids and paths follow them) and where
     they are."""
     return json.dumps([[root, os.path.abspath(root)] for root in roots])
+
+
+def _bytes(value: Any) -> bytes:
+    if not isinstance(value, bytes):
+        raise TypeError("not bytes")
+    return value
 
 
 def _text(value: Any) -> str:

@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from precarious.errors import Ambiguous, NotAChapter, NotFound, PrecariousError, UnreadableFile
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from precarious.corpus.index import Index
     from precarious.corpus.run import Corpus, Progress
     from precarious.record import Record
@@ -193,7 +191,7 @@ class Shelf:
 
 
 def open_shelf(
-    roots: Sequence[Path],
+    roots: Sequence[str],
     jobs: int,
     index: Index | None,
     progress: Progress | None = None,

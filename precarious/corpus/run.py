@@ -17,14 +17,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from itertools import chain, islice
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
 
 from precarious.blocks import extract_page
 from precarious.corpus import books as shelf
 from precarious.corpus.grouping import Grouping, Reads, reads
 from precarious.corpus.keys import Key, contents_from, contents_text, key_from, key_of, key_text
-from precarious.corpus.lookup import Page
 from precarious.corpus.walk import Source, sources, stat_of
 from precarious.errors import PrecariousError, WorkerFailed, temporary_files
 from precarious.read import page_from_text, read_file, shown
@@ -50,8 +48,8 @@ class Made(NamedTuple):
     reads of it, its output parts, and (for the index, when one is kept) its JSON Lines
     parts."""
 
-    key: str
-    contents: str
+    key: bytes
+    contents: bytes  # b"" when none
     reads: Reads
     parts: list[bytes]  # UTF-8: passed on as they are
     kept: list[bytes]
@@ -87,7 +85,7 @@ def made(
     )
     return Made(
         key_text(key),
-        contents_text(key.contents) if key.contents else "",
+        contents_text(key.contents) if key.contents else b"",
         reads(key),
         parts,
         kept,
@@ -177,9 +175,9 @@ class Keys(Sequence[Key]):
         self.known: dict[int, int] = {}  # a contents list's hash → where it is
         self._read: dict[int, tuple[Entry, ...]] = {}  # a few lists, read back
 
-    def add(self, key: str, contents: str) -> None:
-        self.at.append(self.store.add(key.encode()))
-        self.lists.append(self._list(contents.encode()) if contents else -1)
+    def add(self, key: bytes, contents: bytes) -> None:
+        self.at.append(self.store.add(key))
+        self.lists.append(self._list(contents) if contents else -1)
 
     def _list(self, data: bytes) -> int:
         at = self.known.get(hash(data))
@@ -200,14 +198,14 @@ class Keys(Sequence[Key]):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         at = self.lists[i]
-        return key_from(self.store[self.at[i]].decode(), self._contents(at) if at >= 0 else ())
+        return key_from(self.store[self.at[i]], self._contents(at) if at >= 0 else ())
 
     def _contents(self, at: int) -> tuple[Entry, ...]:
         found = self._read.get(at)
         if found is None:
             if len(self._read) >= 64:
                 del self._read[next(iter(self._read))]
-            found = self._read[at] = contents_from(self.store[at].decode())
+            found = self._read[at] = contents_from(self.store[at])
         return found
 
 
@@ -217,7 +215,7 @@ class Corpus:
 
     def __init__(
         self,
-        paths: Iterable[Path | str],
+        paths: Iterable[str | os.PathLike[str]],
         fmt: str = "jsonl",
         jobs: int = 1,
         index: Index | Callable[[], Index | None] | None = None,
@@ -327,18 +325,6 @@ class Corpus:
         where = shown(file)
         page = page_from_text(read_file(file, where).text, self.keys[pos].id, where)
         return self.splice(pos).apply(extract_page(page))
-
-    def candidates(self, book: str | None = None) -> list[Page]:
-        """What a KEY is matched against, for each page (of the book of this id)."""
-        ids = {b.pages[0].pos: b.id for b in self.books()}
-        group, members = self.grouping.group, self.grouping.members
-        out = []
-        for pos, k in enumerate(self.keys):
-            gid = group[pos]
-            found = ids[members(gid)[0]] if gid >= 0 else None
-            if book is None or found == book:
-                out.append(Page(pos, k.id, k.number, k.title, found))
-        return out
 
     def items(self) -> Iterator[tuple[int, str, list[bytes], list[str]]]:
         """Pass 2: each page's position, file, output parts and what the corpus adds to

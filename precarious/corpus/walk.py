@@ -16,8 +16,10 @@ import stat
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 from precarious.errors import UnreadableFile
 from precarious.read import reason, shown
@@ -31,6 +33,8 @@ class Source(NamedTuple):
 
     @property
     def path(self) -> Path:
+        from pathlib import Path
+
         return Path(self.file)
 
 
@@ -44,7 +48,7 @@ Folder = tuple[str, Stat]  # a folder and its state (folder_state)
 
 
 def sources(
-    paths: Iterable[Path | str], folders: list[Folder] | None = None
+    paths: Iterable[str | os.PathLike[str]], folders: list[Folder] | None = None
 ) -> Iterator[Source | UnreadableFile]:
     """The .txt files of these files and folders (subfolders too), in order, each with its
     id; an UnreadableFile for each bad path or entry. Each folder entered is added to
@@ -109,7 +113,7 @@ class _Walk:
         elif not stat.S_ISREG(info.st_mode):
             yield UnreadableFile(shown(path), "not a regular file")
         elif self.met.linked_first(info.st_dev, info.st_ino):
-            yield self._source(path, shown(Path(path).stem))
+            yield self._source(path, shown(os.path.splitext(os.path.basename(path))[0]))
 
     def _folders(self, top: str, device: int) -> Iterator[Source | UnreadableFile]:
         """Every .txt file below `top` (entered already), depth first in name order."""

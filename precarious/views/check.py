@@ -8,10 +8,11 @@ overlap or run against the contents order.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Generator, Iterator
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+import orjson
 
 from precarious.corpus.books import BookPage, CorpusBook, entry_text, pages_text, splice_from
 from precarious.corpus.grouping import contents_key
@@ -56,7 +57,7 @@ def check(corpus: Corpus) -> list[Finding]:
         path, settled, rid = shown(file), splice_from(found[0]).settled, found[-2]
         out += [
             Finding(w["code"], w["message"], path, rid, w["line"])
-            for w in json.loads(parts[0])
+            for w in orjson.loads(parts[0])
             if not (settled and w["code"] in SPLIT_GUESSES)
         ]
         out += [Finding(code, message, path, rid) for code, message in shows.get(pos, ())]

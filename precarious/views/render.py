@@ -10,10 +10,8 @@ the terminal path alone, and scraped text reaches it as Text, never as markup.
 
 from __future__ import annotations
 
-import csv
 import io
 import itertools
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
@@ -94,12 +92,30 @@ def indented(data: Any, depth: int = 0) -> str:
     try:
         text: str = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
     except TypeError:  # what orjson does not write (an integer beyond 64 bits): json does
+        import json
+
         text = json.dumps(data, ensure_ascii=False, indent=2)
     return text.replace("\n", "\n" + "  " * depth) if depth else text
 
 
 def _compact(data: Any) -> str:
+    """JSON as json.dumps writes it, for JSON Lines."""
+    import json  # (imported by the formats that need its spacing: orjson has none)
+
     return json.dumps(data, ensure_ascii=False)
+
+
+def _internal(data: Any) -> str:
+    """JSON that is passed on, never shown."""
+    import orjson
+
+    return orjson.dumps(data).decode()
+
+
+def _loads(data: bytes | str) -> Any:
+    import orjson
+
+    return orjson.loads(data)
 
 
 def json_chunks(items: Iterable[Any]) -> Iterator[bytes]:
@@ -134,15 +150,15 @@ def page_parts(fmt: str, record: Record) -> list[str]:
     if fmt == "record":
         return [compact_record(record.to_dict())]
     if fmt == "warnings":
-        return [_compact([warning_dict(w) for w in record.warnings])]
+        return [_internal([warning_dict(w) for w in record.warnings])]
     if fmt == "none":
         return []
     if fmt in ("json", "jsonl"):
         return _json_parts(record, fmt)
     if fmt in ("tsv", "csv"):
-        return [_compact(flat_row(record))]
+        return [_internal(flat_row(record))]
     if fmt == "table":
-        return [_compact([list_row(record)[c] for c in _TABLE_CELLS])]
+        return [_internal([list_row(record)[c] for c in _TABLE_CELLS])]
     raise ValueError(fmt)
 
 
@@ -160,9 +176,9 @@ def splice_parts(fmt: str, key: Key, splice: Splice) -> list[str]:
         b = splice.book
         entry = None if placement is None else placement.entry
         cells = [b.title, b.subtitle, b.id, entry, inferred, LIST_SEPARATOR.join(codes)]
-        found = [_compact([_cell(c) for c in cells])]
+        found = [_internal([_cell(c) for c in cells])]
     elif fmt == "table":
-        found = [_compact([inferred, len(codes)])]
+        found = [_internal([inferred, len(codes)])]
     else:
         found = [splice_text(splice)]
     return [*found, key.id, "\x1f".join(codes)]
@@ -181,12 +197,12 @@ def page_item(fmt: str, parts: Sequence[bytes], found: Sequence[str]) -> bytes:
             (head, book.encode(), middle, placement.encode(), before, warned, tail, end)
         )
     if fmt in ("tsv", "csv"):
-        cells = json.loads(parts[0])
-        for name, value in zip(_SPLICED_CELLS, json.loads(found[0]), strict=True):
+        cells = _loads(parts[0])
+        for name, value in zip(_SPLICED_CELLS, _loads(found[0]), strict=True):
             cells[_AT[name]] = value
         return _delimited_line(fmt, cells).encode()
     if fmt == "table":
-        return _compact([*json.loads(parts[0]), *json.loads(found[0])]).encode()
+        return _internal([*_loads(parts[0]), *_loads(found[0])]).encode()
     raise ValueError(fmt)
 
 
@@ -307,6 +323,8 @@ def delimited_chunks(fmt: str, grid: Grid) -> Iterator[str]:
 
 
 def _delimited_line(fmt: str, row: Sequence[str]) -> str:
+    import csv  # (imported by the formats that need it)
+
     out = io.StringIO()
     if fmt == "csv":
         csv.writer(out, lineterminator="\r\n").writerow(row)
@@ -435,7 +453,7 @@ def records_table(rows: Iterable[bytes], width: int) -> str:
     table.add_column("Warn", justify="right")
     table.add_column("Id", no_wrap=True, style="dim")
     for row in rows:
-        number, title, pages, heading, rid, inferred, warnings = json.loads(row)
+        number, title, pages, heading, rid, inferred, warnings = _loads(row)
         untitled = f"({inferred}, inferred)" if inferred else "(untitled)"
         table.add_row(
             Text(number),
