@@ -1,13 +1,15 @@
-"""Bytes → text → lines: decoding, byte-order marks, newlines and odd spaces.
+"""Bytes → text → lines: encodings, byte-order marks, mojibake, markup, newlines and odd
+spaces.
 
-The original text is kept for provenance; `lines` is the normalized form the block rules
-match against.
+A page's `text` is the file's text with its newlines made '\n' (and mojibake repaired);
+`lines` is the normalized form the block rules match against, one per line of `text`.
 """
 
 import os
 import stat
 from typing import NamedTuple
 
+from precarious import markup, repair
 from precarious.errors import UnreadableFile
 
 # NBSP, thin spaces, tabs, control characters and other separators (Unicode Zs, Cc, Zl,
@@ -24,11 +26,17 @@ _CLEAN = str.maketrans(SPACES | dict.fromkeys(INVISIBLE))
 # would cost its size in memory. It is skipped unread.
 MAX_BYTES = 32 * 1024 * 1024
 
+# UTF-32's BOMs first: the UTF-32-LE one starts with UTF-16-LE's.
 _BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
     (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
+# Bytes no text file holds (C0 controls but tab, newlines and form feed): a file that is not
+# UTF-8 and has them is no Windows-1252 text either.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 
 
 class Page(NamedTuple):
@@ -37,8 +45,10 @@ class Page(NamedTuple):
     name: str
     path: str
     text: str
-    lines: tuple[str, ...]
+    lines: tuple[str, ...]  # one per line of text, as the rules read it
     open_end: bool  # the last line has no newline: a cut-off download ends like this
+    # What reading the file took that the reader should know: (warning code, message).
+    notes: tuple[tuple[str, str], ...] = ()
 
 
 def normalize(line: str) -> str:
@@ -51,8 +61,17 @@ def normalize(line: str) -> str:
     return line
 
 
-def decode(data: bytes, path: str) -> str:
-    """Bytes → text: UTF-8 (BOM optional), or UTF-16 when it starts with its BOM."""
+class Text(NamedTuple):
+    """A file's text and the encoding it was read in."""
+
+    text: str
+    encoding: str
+
+
+def decode(data: bytes, path: str) -> Text:
+    """Bytes → text: UTF-8 (BOM optional); UTF-16 or UTF-32 when they start with their BOM;
+    otherwise, when the bytes are not UTF-8, the legacy 8-bit encoding Windows editors save
+    ("ANSI": Windows-1252, a superset of Latin-1's printable characters)."""
     encoding = "utf-8"
     for bom, name in _BOMS:
         if data.startswith(bom):
@@ -64,27 +83,65 @@ def decode(data: bytes, path: str) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as err:
-        bad = data[err.start : err.start + 1].hex()
-        raise UnreadableFile(
-            path, f"not {encoding.upper()} text (byte 0x{bad} at offset {err.start})"
-        ) from None
+        if encoding != "utf-8":
+            bad = data[err.start : err.start + 1].hex()
+            raise UnreadableFile(
+                path, f"not {encoding.upper()} text (byte 0x{bad} at offset {err.start})"
+            ) from None
+        if err.reason == "unexpected end of data":
+            # A download cut inside a character: the text up to it (the page ends mid-line,
+            # which is how the rules know it was cut).
+            text = data[: err.start].decode(encoding)
+        else:
+            text, encoding = _legacy(data, path, err.start)
     if not text.strip():
         raise UnreadableFile(path, "empty file")
-    return text
+    return Text(text, encoding)
 
 
-def page_from_text(text: str, name: str, path: str = "") -> Page:
-    """A Page from text already decoded (the library entry point for strings)."""
+def _legacy(data: bytes, path: str, offset: int) -> Text:
+    """Bytes that are not UTF-8 as Windows-1252 (Latin-1 for the five bytes it leaves
+    undefined), unless control bytes show they are no text at all."""
+    controls = sum(map(data.count, _CONTROL_BYTES))
+    if controls * 100 > len(data):
+        raise UnreadableFile(path, f"binary file (not UTF-8 at offset {offset}, control bytes)")
+    try:
+        return Text(data.decode("cp1252"), "windows-1252")
+    except UnicodeDecodeError:
+        return Text(data.decode("latin-1"), "latin-1")
+
+
+def page_from_text(text: str, name: str, path: str = "", encoding: str = "utf-8") -> Page:
+    """A Page from text already decoded (the library entry point for strings): mojibake
+    repaired, markdown read as the text it marks up, HTML character references decoded."""
+    notes: list[tuple[str, str]] = []
+    if encoding not in _UNICODE:
+        notes.append(("encoding", f"the file is not UTF-8: read as {_NAMES[encoding]}"))
     if text.startswith("\ufeff"):
         text = text[1:]
+    if not text.isascii():
+        text, repaired = repair.mojibake(text)
+        if repaired:
+            notes.append(("mojibake", repaired))
     if "\r" in text:
-        raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    else:
-        raw = text.split("\n")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    raw = text.split("\n")
     open_end = raw[-1] != ""
     if not open_end:
         raw.pop()  # the final newline ends the last line; it does not start a new one
-    return Page(name, path or name, text, _normalized(text, raw), open_end)
+    if markup.is_markdown(text):
+        lines = tuple(map(normalize, markup.plain_lines(text, len(raw))))
+        text = repair.references(text)  # as the reader sees it (markdown decodes its own)
+    elif "&" in text and text != (decoded := repair.references(text)):
+        text = decoded
+        lines = tuple(map(normalize, text.split("\n")[: len(raw)]))
+    else:
+        lines = _normalized(text, raw)
+    return Page(name, path or name, text, lines, open_end, tuple(notes))
+
+
+_UNICODE = frozenset({"utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"})
+_NAMES = {"windows-1252": "Windows-1252", "latin-1": "Latin-1"}
 
 
 def _normalized(text: str, raw: list[str]) -> tuple[str, ...]:
@@ -112,6 +169,7 @@ class Read(NamedTuple):
     count) and whether that was the same before and after the read."""
 
     text: str
+    encoding: str
     identity: tuple[int, int, int, int, int, int]
     steady: bool
 
@@ -149,16 +207,16 @@ def read_file(path: str, where: str | None = None) -> Read:
         after.st_nlink,
     )
     steady = (info.st_size, info.st_mtime_ns, info.st_ctime_ns) == identity[2:5]
-    return Read(decode(data, where), identity, steady)
+    return Read(*decode(data, where), identity, steady)
 
 
 def read_page(path: str | os.PathLike[str], name: str | None = None) -> Page:
     """Read one file as a Page (its id `name`, the file stem by default), or raise
     UnreadableFile saying why not."""
     where = shown(path)
-    text = read_file(os.fspath(path), where).text
+    read = read_file(os.fspath(path), where)
     stem = os.path.splitext(os.path.basename(os.fspath(path)))[0]
-    return page_from_text(text, name or shown(stem), where)
+    return page_from_text(read.text, name or shown(stem), where, read.encoding)
 
 
 def _read_at_most(fd: int, expected: int, limit: int) -> bytes:

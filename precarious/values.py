@@ -149,6 +149,20 @@ def heading(text: str) -> tuple[int | None, str | None]:
     return None, text.strip() or None
 
 
+# A part's own heading: "Part I - Foundations", "Part 2: Sources".
+_OWN_PART = re.compile(
+    r"part\s+(?:[IVXLC]+|\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"\s*[-–—:.]\s*(\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def own_part(title: str) -> str | None:
+    """'Part I - Foundations' → 'Foundations': the title of a part's own heading."""
+    m = _OWN_PART.match(title)
+    return m[1].strip() if m else None
+
+
 def part(text: str) -> str | None:
     """'from Part I - Origins' → 'Part I - Origins'."""
     m = PART.match(text.strip())

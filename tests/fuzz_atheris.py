@@ -20,7 +20,7 @@ with atheris.instrument_imports():
 
 def one_input(data: bytes) -> None:
     try:
-        text = decode(data, "fuzz.txt")
+        text = decode(data, "fuzz.txt").text
     except PrecariousError:
         return
     page = page_from_text(text, "fuzz")

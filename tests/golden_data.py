@@ -29,6 +29,7 @@ CORPORA = {
     ROOT / "tests" / "fixtures" / "pages": GOLDEN / "pages",
     ROOT / "tests" / "fixtures" / "other": GOLDEN / "other",
     ROOT / "tests" / "fixtures" / "corpus": GOLDEN / "corpus",
+    ROOT / "tests" / "fixtures" / "other-books": GOLDEN / "other-books",
 }
 # golden file of a corpus command → its arguments (run from the project root)
 VIEWS = {

@@ -108,7 +108,9 @@ def test_errors_reach_stderr_without_traceback(tmp_path: Path, cli_env: dict[str
     assert result.returncode == 1
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
-    assert f"precarious: {tmp_path / 'junk.txt'}: not UTF-8 text" in result.stderr
+    assert (
+        f"precarious: {tmp_path / 'junk.txt'}: not a Cambridge Core chapter page" in result.stderr
+    )
 
 
 def test_seeds_are_the_shared_seeds_byte_for_byte() -> None:

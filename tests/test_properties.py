@@ -50,7 +50,7 @@ def assert_partition(text: str) -> None:
 @given(st.binary(max_size=2000))
 def test_any_bytes_raise_only_our_errors(data: bytes) -> None:
     with contextlib.suppress(PrecariousError):
-        extract(decode(data, "fuzz.txt"), name="fuzz")
+        extract(decode(data, "fuzz.txt").text, name="fuzz")
 
 
 @FAST

@@ -38,9 +38,30 @@ def test_normalize_drops_invisibles_and_tabs() -> None:
 
 def test_bom_utf8_and_utf16() -> None:
     text = "Summary\nIt was 1924\u201327.\n"
-    assert decode(b"\xef\xbb\xbf" + text.encode(), "p") == text
-    assert decode(b"\xff\xfe" + text.encode("utf-16-le"), "p") == text
-    assert decode(b"\xfe\xff" + text.encode("utf-16-be"), "p") == text
+    assert decode(text.encode(), "p") == (text, "utf-8")
+    assert decode(b"\xff\xfe\x00\x00" + text.encode("utf-32-le"), "p") == (text, "utf-32-le")
+    assert decode(b"\x00\x00\xfe\xff" + text.encode("utf-32-be"), "p") == (text, "utf-32-be")
+    assert decode(b"\xef\xbb\xbf" + text.encode(), "p").text == text
+    assert decode(b"\xff\xfe" + text.encode("utf-16-le"), "p").text == text
+    assert decode(b"\xfe\xff" + text.encode("utf-16-be"), "p").text == text
+
+
+def test_legacy_8_bit_files_are_read_and_named() -> None:
+    """Notepad's "ANSI": Windows-1252 (its dashes and quotes live in 0x80-0x9F); bytes it
+    leaves undefined fall back to Latin-1."""
+    text = "Caf\u00e9 \u2018Augur\u2019 1924\u201327\n"
+    assert decode(text.encode("cp1252"), "p") == (text, "windows-1252")
+    assert decode(b"caf\xe9\x81\n", "p") == ("caf\u00e9\x81\n", "latin-1")
+    page = page_from_text(text, "x", encoding="windows-1252")
+    assert page.notes == (("encoding", "the file is not UTF-8: read as Windows-1252"),)
+    assert page_from_text(text, "x").notes == ()
+
+
+def test_a_download_cut_inside_a_character_ends_mid_line() -> None:
+    data = "Information\n1924\u201327".encode()
+    text = decode(data[:-3], "p")
+    assert text == ("Information\n1924", "utf-8")
+    assert page_from_text(text.text, "x").open_end
 
 
 @pytest.mark.parametrize(
@@ -49,7 +70,8 @@ def test_bom_utf8_and_utf16() -> None:
         (b"", "empty file"),
         (b" \n\r\n\t", "empty file"),
         (b"abc\x00def", "binary file (NUL byte at offset 3)"),
-        (b"caf\xe9 au lait", "not UTF-8 text (byte 0xe9 at offset 3)"),
+        (b"\x01\x02\x03\xff" * 8, "binary file (not UTF-8 at offset 3, control bytes)"),
+        (b"\xff\xfeS\x00u", "not UTF-16-LE text (byte 0x75 at offset 2)"),
     ],
 )
 def test_bad_bytes(data: bytes, reason: str) -> None:

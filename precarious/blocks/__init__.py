@@ -11,9 +11,11 @@ before them, so every line lands in exactly one block.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from precarious import values, wraps
 from precarious.blocks import (
     authors,
     chapter,
@@ -25,9 +27,9 @@ from precarious.blocks import (
     summary,
 )
 from precarious.blocks import type as type_
-from precarious.blocks.base import Line, Reading, State, short, strip_bullets
+from precarious.blocks.base import Line, Reading, State, short, strip_bullet, strip_bullets
 from precarious.read import Page, page_from_text
-from precarious.record import Record
+from precarious.record import Record, RecordWarning
 
 MODULES = (contents, heading, online, authors, summary, type_, information, chrome)
 # Each label, casefolded, and the block it opens.
@@ -79,6 +81,63 @@ def _bulk(line: Line, state: State) -> bool:
     return section == contents.KIND and line.bulleted and not state.summary_seen
 
 
+# A numbered heading, as it starts a line: "4 - Russia…" (not "134 - 179Publisher…").
+_HEADING = re.compile(r"(?:chapter\s+)?\d{1,3}\s*[-–—]\s+\D", re.IGNORECASE)
+
+
+def opens(text: str, after: str) -> bool:
+    """Whether a line starts something of its own (a list entry, a label, a field, the online
+    line, a heading, an author or an affiliation, site chrome): then it is no wrapped tail of
+    the line above it. `after` is the line after it."""
+    bare = strip_bullet(text)
+    if bare is not text:
+        # A list entry; not '- xivPublisher: …' or a lone '-', which go on a page range.
+        return bare != "" and not resumes(bare)
+    return (
+        label_of(bare) is not None
+        or online.PATTERN.match(bare) is not None
+        or _field_line(bare)
+        or authors.AFFILIATION.match(bare) is not None
+        or (authors.name_shaped(bare) and authors.AFFILIATION.match(after) is not None)
+        or _HEADING.match(bare) is not None
+        or values.PART.match(bare) is not None
+        or chrome.is_chrome(bare)
+    )
+
+
+def _field_line(text: str) -> bool:
+    """A line that starts with a field: "Publisher: …", ", pp. 1 - 28" (a wrap's tail may
+    start "pp. xi - xii…" but never with the comma, which stays with the word before it)."""
+    found = information.FIELDS.match(text)
+    return found is not None and (found.lastgroup != "pages" or text.startswith(","))
+
+
+def resumes(text: str) -> bool:
+    """Whether a line is evidently the rest of a longer one: it holds an Information field
+    glued to the word before it ("PressPrint publication year: 1977"), or starts with a page
+    number glued to the next field ("179Publishe…", cut inside the field's name)."""
+    if _GLUED_PAGE.match(text):
+        return True
+    found = information.FIELDS.search(text)
+    return found is not None and found.start() > 0 and text[found.start() - 1].isalnum()
+
+
+_GLUED_PAGE = re.compile(r"(?:\d+|[ivxlc]+)[A-Z]")
+
+
+def unwrapped(page: Page) -> Page:
+    """The page with its hard-wrapped lines joined again (see precarious.wraps)."""
+    found = wraps.unwrap(page.lines, page.text, opens, resumes)
+    if not found.joined:
+        return page
+    note = (
+        "hard-wrapped",
+        f"the text is wrapped at {found.width} columns: {found.joined} lines cut by the wrap "
+        "were joined again",
+    )
+    return page._replace(lines=found.lines, notes=(*page.notes, note))
+
+
 def _cut_kind(text: str, previous: str | None) -> str | None:
     """For a last line cut off mid-word: the marker it is the start of, if any."""
     if len(text) < 3:
@@ -98,6 +157,7 @@ def _classify(
     lines = page.lines
     texts = strip_bullets(lines)
     kinds: list[str | None] = [None] * len(texts)
+    last = next((i for i in range(len(texts) - 1, -1, -1) if texts[i]), -1)
     state = State()
     previous = None
     buckets: dict[str, list[tuple[int, str]]] = {}
@@ -118,7 +178,7 @@ def _classify(
                 if kind := rule(line, state):
                     break
             else:
-                if i == len(texts) - 1 and page.open_end:
+                if i == last and page.open_end:
                     kind = _cut_kind(text, previous)
         kinds[i] = previous = kind = kind or "unknown"
         found = buckets.get(kind)
@@ -147,6 +207,7 @@ class Block(NamedTuple):
 
 def detect(page: Page) -> list[Block]:
     """The page as blocks; every line is in exactly one."""
+    page = unwrapped(page)
     return _blocks(page, _classify(page)[0])
 
 
@@ -174,7 +235,10 @@ def extract(text: str, name: str = "page", path: str = "") -> Record:
 def extract_page(page: Page) -> Record:
     """The record of one Page: each block's values read by its module, in the order their
     warnings are given."""
+    layout = _layout(page)
+    page = unwrapped(page)
     page_ = Reading(page, *_classify(page))
+    page_.warnings.extend(RecordWarning(code, message) for code, message in page.notes)
     type_value = type_.read(page_)
     chapter.check(page_, type_value)
     number, title, part = heading.read(page_)
@@ -183,7 +247,7 @@ def extract_page(page: Page) -> Record:
     record = Record(
         id=page.name,
         source=page.path,
-        layout=_layout(page),
+        layout=layout,
         type=type_value,
         number=number,
         title=title,
@@ -206,8 +270,8 @@ def extract_page(page: Page) -> Record:
 def _layout(page: Page) -> str:
     """'page' when blank lines separate the blocks, 'list' for the compact dash list."""
     lines = page.lines
-    first = next(i for i, line in enumerate(lines) if line)
-    last = len(lines) - next(i for i, line in enumerate(reversed(lines)) if line)
+    first = next((i for i, line in enumerate(lines) if line), 0)
+    last = len(lines) - next((i for i, line in enumerate(reversed(lines)) if line), 0)
     return "page" if "" in lines[first:last] else "list"
 
 

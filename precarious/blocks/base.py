@@ -6,7 +6,9 @@ from __future__ import annotations
 from precarious.read import Page
 from precarious.record import RecordWarning
 
-_BULLETS = "-•–"
+# The bullets saved lists carry: the list layout's '-', markdown's '*' and '+', and what word
+# processors, notes apps and terminal browsers draw.
+_BULLETS = "-*+•–·◦▪‣∙○●■□➢►"
 
 
 def strip_bullet(line: str) -> str:
@@ -46,16 +48,27 @@ class Line:
         """(Looked for only when a rule asks: few do.)"""
         return next((t for t in self._texts[self._at + 1 :] if t), "")
 
+    def following(self, n: int) -> str:
+        """The text of the n-th non-blank line after this one ("" past the end)."""
+        for t in self._texts[self._at + 1 :]:
+            if t:
+                n -= 1
+                if n == 0:
+                    return t
+        return ""
+
 
 class State:
     """What the lines so far have opened: the current section and what it has seen."""
 
-    __slots__ = ("fields_seen", "section", "summary_seen")
+    __slots__ = ("affiliation_due", "fields_seen", "heading_seen", "section", "summary_seen")
 
     def __init__(self) -> None:
         self.section: str | None = None
         self.fields_seen = False
         self.summary_seen = False
+        self.heading_seen = False
+        self.affiliation_due = False  # an "Affiliation:" line: its text is on the next line
 
 
 class Reading:
@@ -74,7 +87,13 @@ class Reading:
         self.texts = texts
         self.buckets = buckets
         self.last_kind = next((k for k in reversed(kinds) if k), "unknown")
-        self.cut_line = len(page.lines) if page.open_end else None
+        # The line the download stops in: the last one with text (a wrapped last line was
+        # joined to the one it was cut from).
+        self.cut_line = (
+            next((i + 1 for i in range(len(kinds) - 1, -1, -1) if kinds[i]), None)
+            if page.open_end
+            else None
+        )
         self.warnings: list[RecordWarning] = []
 
     def lines(self, *kinds: str) -> list[tuple[int, str]]:

@@ -1,7 +1,14 @@
-"""Whether a page is a book-chapter page at all. Its Type says so when it has one; without
-a Type line (a cut-off download) the page needs chapter evidence: a page range, a numbered
-heading with an online date, summary or contents, or a contents list with a summary. Any
-other page (a journal article, a search listing, a book's landing page) gives no record
+"""Whether a page is a book-chapter page at all. Its Type says so when it has one. Without a
+Type line (a capture cut before it, or one that starts below it) the page must show it by
+signals that only a chapter page gives together:
+
+- a page range;
+- a numbered chapter heading, with an online date, a summary or the book's contents;
+- the book's contents and a summary;
+- a heading and a summary, with an online date or authors under the heading.
+
+A summary counts when it is labelled "Summary": journal articles label theirs "Abstract".
+Any other page (a journal article, a search listing, a book's landing page) gives no record
 rather than a record with guessed chapter fields."""
 
 from __future__ import annotations
@@ -20,11 +27,12 @@ def check(page: Reading, type_: str | None) -> None:
             raise NotAChapter(page.page.path, f"its Type is {type_!r}")
         return
     kinds = set(page.buckets)
-    support = kinds & {"online", "summary", "contents"}
+    summary = any(t.casefold() == "summary" for _, t in page.lines("summary"))
     if (
         information.states_pages(page)
-        or (heading.numbered(page) and support)
-        or {"contents", "summary"} <= kinds
+        or (heading.numbered(page) and (summary or kinds & {"online", "contents"}))
+        or (summary and "contents" in kinds)
+        or (summary and "heading" in kinds and kinds & {"online", "authors"})
     ):
         return
     found = sorted(kinds - {"unknown", "boilerplate"})

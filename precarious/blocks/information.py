@@ -97,17 +97,20 @@ def read(page: Reading) -> tuple[Pages | None, Book, str | None]:
     than it is (a four-digit year)."""
     found: dict[str, tuple[int, str, bool]] = {}  # kind → (line, value, cut)
     titles: list[tuple[int, str, bool]] = []  # book title lines: (line, text, cut)
+    apart: list[int] = []  # book lines after a field: not part of the title
     glued = False  # the title shares its line with the other fields (list layout)
     for line, parts in fields(page):
         glued = glued or (len(parts) > 1 and parts[0][0] == "book")
         for i, (kind, value) in enumerate(parts):
             cut = page.is_cut(line) and i == len(parts) - 1
-            if kind == "book":
+            if kind == "book" and not found:
                 titles.append((line, value, cut))
+            elif kind == "book":
+                apart.append(line)
             elif kind not in found:
                 found[kind] = (line, value, cut)
     pages = _pages(page, found.get("pages"))
-    book = _book(page, titles, glued)
+    book = _book(page, titles, glued, apart)
     publisher = _text(page, "publisher", found.get("publisher"))
     year_text = _text(page, "print-year", found.get("year"), whole=_YEAR)
     doi = _text(page, "doi", found.get("doi"), required=False)
@@ -169,25 +172,33 @@ def _text(
     return value or None
 
 
-def _book(page: Reading, titles: list[tuple[int, str, bool]], glued: bool) -> Book:
+def _book(
+    page: Reading, titles: list[tuple[int, str, bool]], glued: bool, apart: list[int]
+) -> Book:
+    """The title (and subtitle) lines before the first field. A title line the download cut
+    is no value; a cut subtitle leaves the whole title standing."""
     if not titles:
         page.warn("missing-book-title", "the page states no book title")
         return Book()
-    for line, text, cut in titles:
-        if cut:
-            page.cut("book-title", line, text)
-            return Book()
-    line = titles[0][0]
+    line, first, cut = titles[0]
+    if cut:
+        page.cut("book-title", line, first)
+        return Book()
     if glued:
-        return glued_book(page, titles[0][1], line)
-    # The title and its subtitle are printed on adjacent lines; a book line further
-    # down is not part of them (it is kept in its block and named here).
-    run = 1
-    while run < len(titles) and titles[run][0] == titles[run - 1][0] + 1:
-        run += 1
-    texts = [t for _, t, _ in titles[:run]]
-    apart = [n for n, _, _ in titles[run:]]
-    problems = [f"the book title runs over {len(texts)} lines"] if len(texts) > 2 else []
+        return glued_book(page, first, line)
+    texts = [first]
+    for n, text, cut in titles[1:]:
+        if cut:
+            page.cut("book-subtitle", n, text)
+            break
+        texts.append(text)
+    # A title and its subtitle: lines beyond them are no part of either.
+    problems = (
+        [f"the book title runs over {len(texts)} lines: kept the first two"]
+        if len(texts) > 2
+        else []
+    )
+    texts = texts[:2]
     if apart:
         listed = ", ".join(map(str, apart))
         problems.append(f"book line {listed} is apart from the title: left out")

@@ -52,7 +52,7 @@ def read(page: Reading) -> tuple[str | None, tuple[str, ...]]:
             line,
         )
         mid_line = False  # what is left ends at a line break
-    if len(texts) == 1 and ends_here and (mid_line or heading_shaped(texts[0][1])):
+    if len(texts) == 1 and ends_here and heading_shaped(texts[0][1]):
         line, text = texts[0]
         page.warn(
             "truncated-summary",

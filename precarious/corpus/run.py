@@ -63,7 +63,7 @@ def make(source: Source, fmt: str, keep: bool = False) -> Made | PrecariousError
     where = shown(source.file)
     try:
         read = read_file(source.file, where)
-        record = extract_page(page_from_text(read.text, source.id, where))
+        record = extract_page(page_from_text(read.text, source.id, where, read.encoding))
     except PrecariousError as err:
         # Without its traceback: its frames would keep the page's text alive.
         return err.with_traceback(None)
@@ -323,7 +323,8 @@ class Corpus:
         """Page `pos`'s record, read again from its file, with what the corpus found."""
         file = self.file(pos)
         where = shown(file)
-        page = page_from_text(read_file(file, where).text, self.keys[pos].id, where)
+        read = read_file(file, where)
+        page = page_from_text(read.text, self.keys[pos].id, where, read.encoding)
         return self.splice(pos).apply(extract_page(page))
 
     def items(self) -> Iterator[tuple[int, str, list[bytes], list[str]]]:
