@@ -31,27 +31,27 @@ parliament party peace people policy politics port power press province reform r
 religion republic revolution rule science security settlement society sovereignty
 state strike supply tariff territory trade treaty union university village war wealth
 welfare
-""".split()  # noqa: SIM905 (a word list reads better as text)
+""".split()
 ADJECTIVES = """
 early late modern imperial colonial civil foreign domestic northern southern eastern
 western urban rural global local radical liberal conservative popular private public
 maritime continental atlantic baltic pacific national international industrial
-""".split()  # noqa: SIM905 (a word list reads better as text)
+""".split()
 VOCABULARY = WORDS + ADJECTIVES
 NAMES = """
 Anna Boris Clara David Elena Farid Grace Hassan Irene Jonas Karin Leon Maria Nadia
 Oskar Pavel Rosa Samuel Tamar Viktor Wanda Yusuf Zofia
-""".split()  # noqa: SIM905 (a word list reads better as text)
+""".split()
 SURNAMES = """
 Abbott Berg Castillo Dvorak Eriksen Fischer Gorski Haddad Ivanova Jensen Kowalski
 Lindqvist Moreau Novak Okafor Petrov Quinn Rossi Sato Tanaka Urban Varga Weber Young
-""".split()  # noqa: SIM905 (a word list reads better as text)
+""".split()
 PLACES = """
 Leeds Oxford Warsaw Riga Lund Geneva Chicago Toronto Melbourne Kyoto
-""".split()  # noqa: SIM905 (a word list reads better as text)
+""".split()
 MONTHS = """
 January February March April May June July August September October November December
-""".split()  # noqa: SIM905 (a word list reads better as text)
+""".split()
 FRONT = ["Frontmatter", "Contents", "Preface", "Acknowledgements", "List of abbreviations"]
 BACK = ["Conclusions", "Bibliography", "Index"]
 PUBLISHERS = ["Cambridge University Press"] * 9 + ["Edinburgh University Press"]

@@ -13,7 +13,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 
 import click
 
@@ -36,21 +36,13 @@ corpus_option = click.option(
     "--corpus",
     type=click.Path(),
     envvar="PRECARIOUS_CORPUS",
-    help="Folder of saved .txt pages (env PRECARIOUS_CORPUS). Default: the bundled seeds.",
+    help="Folder of saved .txt pages (env PRECARIOUS_CORPUS); or name it as an argument. "
+    "Default: the current folder when it holds .txt pages, else the bundled sample.",
 )
-
 book_option = click.option(
     "--book",
     metavar="TEXT",
     help="Only the pages of this book: its id or words of its title (see 'precarious books').",
-)
-output_option = click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    metavar="FILE",
-    help="Write to FILE instead of stdout, atomically: FILE ends up whole or unchanged "
-    "('-' is stdout). Without a format option, FILE's extension names the format.",
 )
 strict_option = click.option(
     "--strict",
@@ -61,37 +53,155 @@ strict_option = click.option(
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _reading_option(*decls: str, key: str, **attrs: Any) -> Callable[[F], F]:
-    """An option of how pages are read: kept in the context for _read, out of the commands'
+def _meta_option(*decls: str, key: str, **attrs: Any) -> Callable[[F], F]:
+    """An option kept in the context (for the helpers that need it), out of the commands'
     signatures."""
 
     def keep(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
-        ctx.meta[f"precarious.{key}"] = value
+        if value is not None and value is not False:
+            ctx.meta[f"precarious.{key}"] = value
 
     return click.option(*decls, expose_value=False, callback=keep, **attrs)
 
 
-def reading_options(f: F) -> F:
-    """--jobs and --no-cache: how the pages are read, the same for every command."""
-    no_cache = _reading_option(
-        "--no-cache",
-        key="no_cache",
-        is_flag=True,
-        envvar="PRECARIOUS_NO_CACHE",
-        help="Read every page again instead of taking unchanged ones from the index in the "
-        "user cache directory ($XDG_CACHE_HOME/precarious).",
-    )
-    jobs = _reading_option(
+def _options(*options: Callable[[F], F]) -> Callable[[F], F]:
+    def add(f: F) -> F:
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return add
+
+
+reading_options = _options(
+    _meta_option(
         "-j",
         "--jobs",
         key="jobs",
         type=click.IntRange(min=1),
         envvar="PRECARIOUS_JOBS",
         help="Read the pages with this many processes (env PRECARIOUS_JOBS); by default one "
-        "for each CPU the command may use. The output is the same, in the same order, with "
-        "any number.",
+        "for each CPU the command may use. The output is the same with any number.",
+    ),
+    _meta_option(
+        "--no-cache",
+        key="no_cache",
+        is_flag=True,
+        envvar="PRECARIOUS_NO_CACHE",
+        help="Read every page again instead of taking unchanged ones from the index in the "
+        "user cache folder (see 'precarious cache').",
+    ),
+)
+talk_options = _options(
+    _meta_option(
+        "-q", "--quiet", key="quiet", is_flag=True, help="Say nothing on stderr but errors."
+    ),
+    _meta_option(
+        "-v", "--verbose", key="verbose", is_flag=True, help="Name every file and gap on stderr."
+    ),
+    _meta_option(
+        "--no-pager",
+        key="no_pager",
+        is_flag=True,
+        envvar="PRECARIOUS_NO_PAGER",
+        help="Print long views straight to the terminal instead of through $PAGER (less).",
+    ),
+)
+
+FORMAT_HELP = {
+    "table": "A table (the default on a terminal).",
+    "tsv": "Tab-separated lines with a header (the default in a pipe).",
+    "csv": "Comma-separated values with a header (RFC 4180), for spreadsheets.",
+    "json": "One JSON document (indented; --compact for one line).",
+    "jsonl": "JSON Lines: one JSON object per line (also --nl).",
+}
+
+
+def output_options(*formats: str) -> Callable[[F], F]:
+    """The output options of a command: one format flag of these, --compact, --fields,
+    --no-headers and -o, kept in the context for _output."""
+
+    def chosen(name: str) -> Callable[[click.Context, click.Parameter, bool], None]:
+        def keep(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+            if value:
+                ctx.meta.setdefault("precarious.formats", []).append(name)
+
+        return keep
+
+    flags = []
+    for name in formats:
+        names = (f"--{name}", "--nl") if name == "jsonl" else (f"--{name}",)
+        flags.append(
+            click.option(
+                *names,
+                is_flag=True,
+                expose_value=False,
+                callback=chosen(name),
+                help=FORMAT_HELP[name],
+            )
+        )
+    return _options(
+        *flags,
+        _meta_option("--compact", key="compact", is_flag=True, help="--json on one line."),
+        _meta_option(
+            "--fields",
+            key="fields",
+            metavar="A,B.C",
+            help="Only these fields, by JSON path (title,pages.first) or whole objects (book), "
+            "in every format.",
+        ),
+        _meta_option(
+            "--no-headers",
+            key="no_headers",
+            is_flag=True,
+            help="TSV, CSV and tables without a header row.",
+        ),
+        _meta_option(
+            "-o",
+            "--output",
+            key="output",
+            type=click.Path(dir_okay=False, allow_dash=True),
+            metavar="FILE",
+            help="Write to FILE instead of stdout, atomically: FILE ends up whole or "
+            "unchanged ('-' is stdout). Without a format flag, FILE's extension names it.",
+        ),
     )
-    return jobs(no_cache(f))
+
+
+class Output(NamedTuple):
+    """How a command's output is asked for."""
+
+    fmt: str  # table, tsv, csv, json or jsonl
+    fields: str | None
+    headers: bool
+    compact: bool
+    file: str | None  # the file -o names; None for stdout
+
+
+def _output(extensions: dict[str, str] | None = None) -> Output:
+    """The output options given, checked: one format (else a usage error), or the one -o's
+    extension names, or a table on a terminal and TSV in a pipe."""
+    meta = click.get_current_context().meta
+    named = list(dict.fromkeys(meta.get("precarious.formats", [])))
+    if len(named) > 1:
+        raise click.UsageError(
+            f"give one output format, not {' and '.join('--' + n for n in named)}"
+        )
+    output = meta.get("precarious.output")
+    file = None if output is None or output == "-" else output
+    fmt = _format_of(named[0] if named else None, file, extensions or TABLE_EXTENSIONS)
+    fmt = fmt or ("table" if _interactive() else "tsv")
+    if fmt == "table" and file is not None:
+        raise click.UsageError("a table is drawn for the terminal: write --tsv, --csv or JSON")
+    compact = bool(meta.get("precarious.compact"))
+    if compact and fmt != "json":
+        raise click.UsageError("--compact goes with --json")
+    headers = not meta.get("precarious.no_headers")
+    return Output(fmt, meta.get("precarious.fields"), headers, compact, file)
+
+
+def _said(key: str) -> bool:
+    return bool(click.get_current_context().meta.get(f"precarious.{key}"))
 
 
 def _fail(message: str) -> NoReturn:
@@ -101,45 +211,89 @@ def _fail(message: str) -> NoReturn:
 
 
 def bundled_seeds() -> str:
-    """The corpus shipped with the package (seeds/ in a source checkout)."""
+    """The sample shipped with the package (seeds/ in a source checkout)."""
     here = os.path.dirname(os.path.realpath(__file__))
     packaged = os.path.join(here, "seeds")  # where the wheel puts them
     return packaged if os.path.isdir(packaged) else os.path.join(os.path.dirname(here), "seeds")
 
 
 def _sources(paths: Sequence[str], corpus: str | None) -> list[str]:
-    """The paths named, else the corpus folder, else the bundled seeds."""
-    return list(paths) or [corpus or bundled_seeds()]
+    """The corpus: the paths named, else --corpus (or PRECARIOUS_CORPUS), else the current
+    folder when it holds .txt pages, else the bundled sample (said on stderr). Paths and
+    --corpus together are a usage error; PRECARIOUS_CORPUS gives way to paths."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context()
+    if paths and corpus is not None:
+        if ctx.get_parameter_source("corpus") == ParameterSource.COMMANDLINE:
+            raise click.UsageError("name the corpus once: as arguments or with --corpus")
+        corpus = None
+    if paths:
+        return list(paths)
+    if corpus is not None:
+        return [corpus]
+    with contextlib.suppress(OSError):
+        if any(n.casefold().endswith(".txt") for n in os.listdir(os.curdir)):
+            return [os.curdir]
+    seeds = bundled_seeds()
+    if sys.stderr.isatty() and not _said("quiet"):
+        count = sum(n.endswith(".txt") for n in os.listdir(seeds))
+        click.echo(
+            f"precarious: reading the bundled sample ({_count(count, 'page')}); name a folder "
+            "or set PRECARIOUS_CORPUS",
+            err=True,
+        )
+    return [seeds]
 
 
-def _load(paths: Sequence[str], corpus: str | None, fmt: str) -> Corpus:
+def _split(args: Sequence[str], corpus: str | None) -> tuple[list[str], list[str]]:
+    """(keys, corpus) from a command's arguments: an argument that names a folder (or ends
+    with '/') is the corpus; any other is a key (a .txt file names its page)."""
+    keys: list[str] = []
+    paths: list[str] = []
+    for arg in args:
+        is_folder = arg.endswith(("/", os.sep)) or os.path.isdir(arg)
+        (paths if is_folder and not arg.casefold().endswith(".txt") else keys).append(arg)
+    return keys, _sources(paths, corpus)
+
+
+def _load(sources: Sequence[str], fmt: str) -> Corpus:
     """Read the pages, each page's output parts in `fmt` (a progress bar on a terminal when
-    it takes a while), report every bad file on stderr, stop with exit 1 if none is left."""
-    sources = _sources(paths, corpus)
+    it takes a while), report the files that are no pages on stderr, stop with exit 1 if no
+    page is left."""
     loaded = _read(sources, fmt)
     _report(sources, loaded.problems, len(loaded))
     return loaded
 
 
+SHOWN = 5  # files named one by one on stderr before the rest are counted
+
+
 def _report(
     sources: Sequence[str], problems: Sequence[PrecariousError], pages: int, lookup: bool = False
 ) -> None:
-    """Name every file that could not be read on stderr (for a lookup, one page out of the
-    corpus, count them in one line instead); stop with exit 1 when no page is left."""
+    """Name the files that could not be read on stderr: the first few (all with --verbose),
+    then one line counting the rest; nothing for a lookup, which shows one page of the
+    corpus (unless --verbose). Stop with exit 1 when no page is left."""
     from precarious.read import shown
 
-    if lookup and len(problems) > 1:
-        click.echo(
-            f"precarious: {len(problems)} files of the corpus could not be read as "
-            "chapter pages; 'precarious check' names them",
-            err=True,
-        )
-    else:
-        for problem in problems:
+    shown_here = len(problems) if _said("verbose") else SHOWN
+    if not _said("quiet") and (not lookup or _said("verbose")):
+        for problem in problems[:shown_here]:
             click.echo(f"precarious: {problem}", err=True)
+        rest = len(problems) - shown_here
+        if rest > 0:
+            more = "more " if shown_here else ""
+            click.echo(
+                f"precarious: {_count(rest, more + 'file')} could not be read as chapter pages; "
+                "'precarious check' names them",
+                err=True,
+            )
     if not pages:
         if len(sources) == 1 and problems and not os.path.isdir(sources[0]):
-            raise click.exceptions.Exit(1)  # the one file named: its line above says why
+            if _said("quiet"):
+                click.echo(f"precarious: {problems[0]}", err=True)
+            raise click.exceptions.Exit(1)  # the one file named: its line says why
         _fail(f"no chapter pages found in {', '.join(shown(s) for s in sources)}")
 
 
@@ -149,7 +303,7 @@ def _read(sources: Sequence[str], fmt: str) -> Corpus:
     from precarious.corpus.run import Corpus
 
     ctx = click.get_current_context()
-    bar = _ProgressBar() if sys.stderr.isatty() else None
+    bar = _progress()
     try:
         loaded = Corpus(sources, fmt, _jobs(), _index, bar.update if bar else None)
     except PrecariousError as err:  # the store could not be written, a worker ended abruptly
@@ -202,8 +356,13 @@ def _jobs() -> int:
     return jobs
 
 
+def _progress() -> _ProgressBar | None:
+    return _ProgressBar() if sys.stderr.isatty() and not _said("quiet") else None
+
+
 class _ProgressBar:
-    """A rich progress bar that appears only once a run has lasted a second."""
+    """A rich progress bar that appears only once a run has lasted a second: pages read of
+    all, the rate, the time left."""
 
     DELAY = 1.0
 
@@ -217,25 +376,46 @@ class _ProgressBar:
             if time.monotonic() - self.started < self.DELAY:
                 return
             from rich.console import Console
-            from rich.progress import Progress
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TaskProgressColumn,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
-            self.progress = Progress(console=Console(stderr=True), transient=True)
+            self.progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TaskProgressColumn(),
+                TextColumn("{task.fields[rate]}"),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
             self.progress.start()
-            self.task = self.progress.add_task("Reading pages", total=total)
+            self.task = self.progress.add_task("Reading pages", total=total, rate="")
         if done == total or done % 64 == 0:
-            self.progress.update(self.task, completed=done)
+            elapsed = time.monotonic() - self.started
+            rate = f"{done / elapsed:,.0f} pages/s" if elapsed > 0 else ""
+            description = "Grouping into books" if done == total else "Reading pages"
+            self.progress.update(
+                self.task, completed=done, total=total, rate=rate, description=description
+            )
 
     def close(self) -> None:
         if self.progress is not None:
             self.progress.stop()
 
 
-def _pick(key: str, corpus: str | None, book: str | None = None) -> Record:
+def _pick(key: str, sources: Sequence[str], book: str | None = None) -> Record:
     """The record KEY names (in the book --book names); KEY may also be the path of a page."""
-    return _pick_all([key], corpus, book)[0]
+    return _pick_all([key], sources, book)[0]
 
 
-def _pick_all(keys: Sequence[str], corpus: str | None, book: str | None) -> list[Record]:
+def _pick_all(keys: Sequence[str], sources: Sequence[str], book: str | None) -> list[Record]:
     """The records the KEYs name, each once, in the order named. The corpus is read only
     when a KEY is not the path of a page."""
     from precarious.corpus.lookup import Stale, find_book
@@ -249,15 +429,15 @@ def _pick_all(keys: Sequence[str], corpus: str | None, book: str | None) -> list
             _fail(f"{shown(key)}: is a directory, not a page")
         try:
             if os.path.exists(key) and not os.path.isdir(key):  # (a FIFO is refused)
-                record = _load([key], None, "none").record(0)
+                record = _load([key], "none").record(0)
             else:
                 if shelf is None:
-                    shelf = _shelf(corpus)
+                    shelf = _shelf(sources)
                     within = find_book(shelf.books, book).id if book is not None else None
                 try:
                     record = shelf.record(shelf.find(key, within).pos)
                 except Stale:  # its page changed since the corpus was grouped: group afresh
-                    shelf = _shelf(corpus, fresh=True)
+                    shelf = _shelf(sources, fresh=True)
                     record = shelf.record(shelf.find(key, within).pos)
         except PrecariousError as err:
             _fail(str(err))
@@ -265,13 +445,12 @@ def _pick_all(keys: Sequence[str], corpus: str | None, book: str | None) -> list
     return list(chosen.values())
 
 
-def _shelf(corpus: str | None, fresh: bool = False) -> Shelf:
+def _shelf(sources: Sequence[str], fresh: bool = False) -> Shelf:
     """The corpus as a lookup sees it (the index's, when nothing changed; else read now),
     its unreadable files counted in one line."""
     from precarious.corpus.lookup import open_shelf
 
-    sources = _sources([], corpus)
-    bar = _ProgressBar() if sys.stderr.isatty() else None
+    bar = _progress()
     try:
         found = open_shelf(sources, _jobs(), _index(), bar.update if bar else None, fresh)
     except PrecariousError as err:
@@ -319,6 +498,12 @@ def _width() -> int:
     return shutil.get_terminal_size().columns
 
 
+def _height() -> int:
+    import shutil
+
+    return shutil.get_terminal_size().lines
+
+
 def _interactive() -> bool:
     return sys.stdout.isatty()
 
@@ -328,7 +513,8 @@ def _interactive() -> bool:
 def cli() -> None:
     """Clean records out of saved Cambridge Core book-chapter pages.
 
-    Reads raw text dumps of chapter pages (the bundled seeds unless told otherwise),
+    Reads saved chapter pages (the folders named, else the current folder, else the
+    bundled sample),
     finds each block (contents, heading, summary, pages, publisher, …) and prints one
     record per page: a table for people, TSV, CSV or JSON for scripts, and citations
     (CSL-JSON, BibTeX, RIS) for reference managers.
@@ -341,33 +527,6 @@ def cli() -> None:
       precarious blocks 002
       precarious export 4 --format bibtex
     """
-
-
-def formats(*names: str) -> Callable[[F], F]:
-    """The output-format flags of a command, into one `fmt` parameter."""
-    helps = {
-        "table": "A table (the default on a terminal).",
-        "tsv": "Tab-separated lines with a header (the default in a pipe).",
-        "csv": "Comma-separated values with a header (RFC 4180), for spreadsheets.",
-        "json": "One JSON document.",
-        "jsonl": "One JSON record per line.",
-    }
-
-    def add(f: F) -> F:
-        for name in reversed(names):
-            f = click.option(f"--{name}", "fmt", flag_value=name, help=helps[name])(f)
-        return f
-
-    return add
-
-
-def _format(fmt: str | None) -> str:
-    return fmt or ("table" if _interactive() else "tsv")
-
-
-def _target(output: str | None) -> str | None:
-    """The file -o names; None for stdout (no -o, or '-')."""
-    return None if output is None or output == "-" else output
 
 
 def _format_of(fmt: str | None, target: str | None, extensions: dict[str, str]) -> str | None:
@@ -384,35 +543,41 @@ def _format_of(fmt: str | None, target: str | None, extensions: dict[str, str]) 
 Text = str | Iterable[str | bytes]  # a whole output, or its chunks in order (bytes: UTF-8)
 
 
-def _write(text: Text, output: str | None) -> None:
-    """To stdout, or atomically to the file -o names; text may come in chunks, written as
-    they are made. Data goes to stdout as it is, not through click.echo (which would strip
-    what looks like a terminal escape in a pipe): piped and -o output are the same bytes."""
-    target = _target(output)
-    if target is None:
+def _write(text: Text, file: str | None) -> None:
+    """To stdout, or atomically to `file`; text may come in chunks, written as they are
+    made. Data goes to stdout as it is, not through click.echo (which would strip what
+    looks like a terminal escape in a pipe): piped and -o output are the same bytes."""
+    if file is None:
         stream = sys.stdout
         binary = getattr(stream, "buffer", None)
-        stream.flush()
-        for piece in _pieces([text] if isinstance(text, str) else text):
-            if binary is not None:
-                binary.write(piece)
-            else:  # a text stream (a library caller's StringIO)
-                stream.write(piece.decode())
+        try:
+            stream.flush()
+            for piece in _pieces([text] if isinstance(text, str) else text):
+                if binary is not None:
+                    binary.write(piece)
+                else:  # a text stream (a library caller's StringIO)
+                    stream.write(piece.decode())
+        except BrokenPipeError:
+            raise _ReaderGone from None  # (click would make it exit 1)
         return
     from pathlib import Path  # (only a file to write needs these)
 
     from precarious.atomic import write_atomic
 
     try:
-        write_atomic(Path(target), text)
+        write_atomic(Path(file), text)
     except PrecariousError as err:
         _fail(str(err))
 
 
 def _draw(view: str) -> None:
-    """A view drawn for a terminal (a table, a panel): its styles are dropped when stdout is
-    not one (click sees to it)."""
-    click.echo(view, nl=False)
+    """A view drawn for a terminal (a table, a panel), through the pager ($PAGER, else
+    less) when it is longer than the terminal, as git and gh do; its styles are dropped
+    when stdout is not a terminal (click sees to it)."""
+    if _interactive() and not _said("no_pager") and view.count("\n") >= _height() - 1:
+        click.echo_via_pager(view)
+    else:
+        click.echo(view, nl=False)
 
 
 def _pieces(chunks: Iterable[str | bytes], size: int = 1 << 16) -> Iterator[bytes]:
@@ -432,36 +597,50 @@ def _pieces(chunks: Iterable[str | bytes], size: int = 1 << 16) -> Iterator[byte
 
 
 def _emit(
-    fmt: str | None,
-    machine: Callable[[str], Text],
+    out: Output,
+    document: Callable[[], Any],
+    rows: Callable[[], Iterable[dict[str, Any]]],
+    known: Sequence[str],
+    grid: Callable[[], Grid] | None,
     table: Callable[[int], str],
-    output: str | None = None,
 ) -> None:
-    """Print (or write to -o) in the format asked for or the default: machine(fmt) for
-    JSON, JSON Lines, TSV and CSV, else the table. Only the view asked for is built."""
-    target = _target(output)
-    fmt = _format(_format_of(fmt, target, TABLE_EXTENSIONS))
-    if fmt == "table" and target is not None:
-        raise click.UsageError("a table is drawn for the terminal: write --tsv, --csv or JSON")
-    if fmt == "table":
-        _draw(table(_width()))
-    else:
-        _write(machine(fmt), output)
-
-
-def _machine(data: Callable[[], Any], grid: Callable[[], Grid]) -> Callable[[str], Text]:
-    """The machine formats of a view: JSON and JSON Lines of data(), TSV and CSV of grid()."""
+    """A view in the format asked for: `document()` for --json, `rows()` for --jsonl, TSV and
+    CSV (by the JSON paths `known`, or `grid()`'s own columns), `table(width)` on a terminal.
+    --fields picks among `known` in every format. Only the view asked for is built."""
     from precarious.views import render
+    from precarious.views import rows as by_path
 
-    def text(fmt: str) -> Text:
-        if fmt == "json":
-            found = data()
-            return render.to_json(found) if isinstance(found, dict) else render.json_chunks(found)
-        if fmt == "jsonl":
-            return render.jsonl_chunks(data())
-        return render.delimited_chunks(fmt, grid())
-
-    return text
+    try:
+        chosen = by_path.columns(out.fields, known) if out.fields else None
+    except PrecariousError as err:
+        raise click.UsageError(str(err)) from None
+    if out.fmt == "table":
+        if chosen is None:
+            _draw(table(_width()))
+        else:
+            _draw(render.fields_table(rows(), chosen, out.headers, _width()))
+        return
+    if out.fmt in ("json", "jsonl"):
+        if chosen is not None:
+            picked = (by_path.picked(r, chosen) for r in rows())
+            data: Any = list(picked) if out.fmt == "json" else picked
+        else:
+            data = document() if out.fmt == "json" else rows()
+        if out.fmt == "jsonl":
+            _write(render.jsonl_chunks(data), out.file)
+        elif out.compact:
+            _write(render.compact_json(data), out.file)
+        else:
+            _write(
+                render.to_json(data) if isinstance(data, dict) else render.json_chunks(data),
+                out.file,
+            )
+        return
+    if chosen is None and grid is not None:
+        header, body = grid()
+    else:
+        header, body = by_path.grid(rows(), chosen or known)
+    _write(render.delimited_chunks(out.fmt, (header if out.headers else None, body)), out.file)
 
 
 TABLE_EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".tsv": "tsv", ".csv": "csv"}
@@ -483,39 +662,34 @@ def _in_book(loaded: Corpus, book: str | None) -> CorpusBook | None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @corpus_option
 @book_option
-@formats("table", "tsv", "csv", "json", "jsonl")
-@output_option
+@output_options("table", "tsv", "csv", "json", "jsonl")
 @strict_option
+@talk_options
 @reading_options
 def list_command(
-    paths: tuple[str, ...],
-    corpus: str | None,
-    book: str | None,
-    fmt: str | None,
-    output: str | None,
-    strict: bool,
+    paths: tuple[str, ...], corpus: str | None, book: str | None, strict: bool
 ) -> None:
-    """One row per page; on a terminal: number, title, pages, summary heading, warnings, id.
+    """One row per page: on a terminal, number, title, pages, book, warnings and id.
 
     PATHS are .txt pages or folders of them (subfolders included); without any,
-    the corpus is read. A file that cannot be read is named on stderr and the
-    others go on. --tsv and --csv give every field, nested ones named by their
-    JSON path (pages.first); --json gives the full records as one array.
+    --corpus, else the current folder when it holds .txt pages, else the bundled
+    sample. A file that cannot be read is named on stderr and the others go on.
+    TSV and CSV have every field, by its JSON path (pages.first); --json has the
+    full records; --fields picks fields in any format.
 
     \b
     Examples:
-      precarious list
-      precarious list --corpus ~/saved-pages --book "precarious truce"
+      precarious list ~/saved-pages
+      precarious list --book "precarious truce" --fields number,title,pages.first
       precarious list --json | jq -r '.[] | [.number, .title] | @tsv'
-      precarious list --jsonl | jq -c 'select(.warnings | length > 0) | .id'
+      precarious list --nl | jq -c 'select(.warnings | length > 0) | .id'
     """
     from precarious.views import render
+    from precarious.views import rows as by_path
 
-    target = _target(output)
-    fmt = _format(_format_of(fmt, target, TABLE_EXTENSIONS))
-    if fmt == "table" and target is not None:
-        raise click.UsageError("a table is drawn for the terminal: write --tsv, --csv or JSON")
-    loaded = _load(paths, corpus, fmt)
+    out = _output()
+    fast = out.fmt in ("json", "jsonl") and not out.fields and not out.compact
+    loaded = _load(_sources(paths, corpus), out.fmt if fast else "jsonl")
     within = _in_book(loaded, book)
     group = loaded.grouping.group
     chosen = None if within is None else group[within.pages[0].pos]
@@ -526,40 +700,58 @@ def list_command(
             if chosen is None or group[pos] == chosen:
                 if strict and (gaps := _incomplete(found[-2], found[-1].split("\x1f"))):
                     incomplete.append(gaps)
-                yield render.page_item(fmt, parts, found)
+                yield render.page_item(out.fmt if fast else "jsonl", parts, found)
 
-    if fmt == "table":
-        _draw(render.records_table(items(), _width()))
+    if fast:
+        _write(render.records_chunks(out.fmt, items()), out.file)
     else:
-        _write(render.records_chunks(fmt, items()), output)
+        import orjson
+
+        records = (orjson.loads(item) for item in items())
+        several = len(loaded.books()) > 1 if within is None else False
+        _emit(
+            out,
+            lambda: list(records),
+            lambda: records,
+            by_path.record_columns(),
+            None,
+            lambda width: render.records_table(list(records), width, several, out.headers),
+        )
     _strict(strict, incomplete, loaded.problems)
 
 
 @cli.command()
-@click.argument("key")
+@click.argument("args", nargs=-1, required=True, metavar="KEY [FOLDER]...")
 @corpus_option
 @book_option
 @click.option("--json", "as_json", is_flag=True, help="The record as one JSON object.")
 @strict_option
+@talk_options
 @reading_options
-def show(key: str, corpus: str | None, book: str | None, as_json: bool, strict: bool) -> None:
+def show(
+    args: tuple[str, ...], corpus: str | None, book: str | None, as_json: bool, strict: bool
+) -> None:
     """One page in full: book, number, title, pages, dates, authors, summary, warnings.
 
     KEY is a chapter number ("4"), an id or a unique id prefix ("002"), words of
-    the title ("general strike", any case), or the path of a page. When nothing
-    or more than one page matches, the candidates are named and the exit code is 1;
-    when several books have a chapter 4, --book says which.
+    the title ("general strike", any case), or the path of a page. A FOLDER after
+    it (or --corpus) names the corpus. When nothing or more than one page
+    matches, the candidates are named and the exit code is 1; when several books
+    have a chapter 4, --book says which.
 
     \b
     Examples:
       precarious show 4
-      precarious show 002
+      precarious show 002 ~/saved-pages
       precarious show "general strike" --json | jq .pages
       precarious show 4 --book "precarious truce"
     """
     from precarious.views import render
 
-    record = _pick(key, corpus, book)
+    keys, sources = _split(args, corpus)
+    if len(keys) != 1:
+        raise click.UsageError("give one KEY (a folder after it names the corpus)")
+    record = _pick(keys[0], sources, book)
     if as_json:
         _write(render.to_json(record.to_dict()), None)
     elif _interactive():
@@ -570,14 +762,17 @@ def show(key: str, corpus: str | None, book: str | None, as_json: bool, strict: 
 
 
 @cli.command()
-@click.argument("target", metavar="KEY|FILE")
+@click.argument("args", nargs=-1, required=True, metavar="KEY|FILE [FOLDER]...")
 @corpus_option
 @click.option("--json", "as_json", is_flag=True, help="Every block with all its lines, as JSON.")
-def blocks(target: str, corpus: str | None, as_json: bool) -> None:
+@talk_options
+@reading_options
+def blocks(args: tuple[str, ...], corpus: str | None, as_json: bool) -> None:
     """The block map of a page: which lines became which block, and the unknown lines.
 
-    Use it to see why a field came out as it did. TARGET is a KEY as for
-    `show`, or the path of any .txt page (even one that is not a chapter page).
+    Use it to see why a field came out as it did. The page is a KEY as for `show`
+    (a FOLDER after it names the corpus), or the path of any .txt page, even one
+    that is not a chapter page.
 
     \b
     Examples:
@@ -588,8 +783,12 @@ def blocks(target: str, corpus: str | None, as_json: bool) -> None:
     from precarious.read import read_page
     from precarious.views import render
 
+    keys, sources = _split(args, corpus)
+    if len(keys) != 1:
+        raise click.UsageError("give one KEY or FILE (a folder after it names the corpus)")
+    target = keys[0]
     try:
-        page = read_page(target if os.path.isfile(target) else _pick(target, corpus).source)
+        page = read_page(target if os.path.isfile(target) else _pick(target, sources).source)
     except PrecariousError as err:
         _fail(str(err))
     found = detect(page)
@@ -604,9 +803,10 @@ def blocks(target: str, corpus: str | None, as_json: bool) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @corpus_option
-@formats("table", "tsv", "csv", "json")
+@output_options("table", "tsv", "csv", "json", "jsonl")
+@talk_options
 @reading_options
-def books(paths: tuple[str, ...], corpus: str | None, fmt: str | None) -> None:
+def books(paths: tuple[str, ...], corpus: str | None) -> None:
     """One row per book: title, subtitle, publisher, year, pages in the corpus.
 
     Pages are grouped into books by the title and print year they print; a page
@@ -616,50 +816,55 @@ def books(paths: tuple[str, ...], corpus: str | None, fmt: str | None) -> None:
 
     \b
     Examples:
-      precarious books
+      precarious books ~/saved-pages
       precarious books --json | jq -r '.[] | "\\(.title): \\(.pages) pages"'
     """
     from precarious.corpus.books import book_dict
     from precarious.views import render
 
-    found = _load(paths, corpus, "none").books()
+    out = _output()
+    found = _load(_sources(paths, corpus), "none").books()
     _emit(
-        fmt,
-        _machine(lambda: (book_dict(b) for b in found), lambda: render.books_grid(found)),
-        lambda width: render.books_table(found, width),
+        out,
+        lambda: [book_dict(b) for b in found],
+        lambda: (book_dict(b) for b in found),
+        _schema_columns("books"),
+        lambda: render.books_grid(found),
+        lambda width: render.books_table(found, width, out.headers),
     )
 
 
 @cli.command("toc")
-@click.argument("book_key", metavar="[BOOK]", required=False)
+@click.argument("args", nargs=-1, metavar="[BOOK] [FOLDER]...")
 @corpus_option
 @book_option
-@formats("table", "tsv", "csv", "json")
+@output_options("table", "tsv", "csv", "json", "jsonl")
+@talk_options
 @reading_options
-def toc_command(
-    book_key: str | None, corpus: str | None, book: str | None, fmt: str | None
-) -> None:
+def toc_command(args: tuple[str, ...], corpus: str | None, book: str | None) -> None:
     """A book's contents list, each entry with its pages and the page that covers it.
 
     BOOK (or --book) is a book id or words of its title; it may be left out when
-    the corpus holds one book. Entries the corpus lacks are marked "missing".
-    A page that prints no title is placed on an entry only when the evidence
-    leaves one candidate ("inferred"); otherwise it is listed as unplaced, with
-    the entries it could be.
+    the corpus holds one book. A FOLDER names the corpus. Entries the corpus lacks
+    are marked "missing". A page that prints no title is placed on an entry only
+    when the evidence leaves one candidate ("inferred"); otherwise it is listed
+    as unplaced, with the entries it could be. --jsonl gives one entry per line.
 
     \b
     Examples:
       precarious toc
-      precarious toc truce --json | jq '.entries[] | select(.status == "missing") | .title'
+      precarious toc truce ~/saved-pages --json | jq '.entries[] | select(.status == "missing")'
     """
     from precarious.corpus.books import toc_dict
     from precarious.corpus.lookup import NAMED, describe_book, find_book, listing
     from precarious.views import render
 
-    if book_key and book and book_key != book:
+    out = _output()
+    keys, sources = _split(args, corpus)
+    if len(keys) > 1 or (keys and book and keys[0] != book):
         raise click.UsageError("give the book once: as BOOK or as --book")
-    books = _load([], corpus, "none").books()
-    text = book_key or book
+    books = _load(sources, "none").books()
+    text = keys[0] if keys else book
     chosen: CorpusBook
     try:
         if text is not None:
@@ -676,34 +881,40 @@ def toc_command(
     except PrecariousError as err:
         _fail(str(err))
     _emit(
-        fmt,
-        _machine(lambda: toc_dict(chosen), lambda: render.toc_grid(chosen)),
-        lambda width: render.toc_table(chosen, width),
+        out,
+        lambda: toc_dict(chosen),
+        lambda: toc_dict(chosen)["entries"],
+        _schema_columns("toc", "entry"),
+        lambda: render.toc_grid(chosen),
+        lambda width: render.toc_table(chosen, width, out.headers),
     )
 
 
 @cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path())
 @corpus_option
-@formats("table", "tsv", "csv", "json")
+@output_options("table", "tsv", "csv", "json", "jsonl")
+@talk_options
 @reading_options
-def check_command(paths: tuple[str, ...], corpus: str | None, fmt: str | None) -> None:
+def check_command(paths: tuple[str, ...], corpus: str | None) -> None:
     """Validate the corpus: exit 0 when clean, 1 when anything is reported.
 
     Reports each page's missing blocks and cut-off values, pages of no book,
     contents lists and book fields that disagree with the rest of their book,
     pages saved twice (naming the more complete), overlapping page ranges or
     ranges against the contents order, untitled pages that cannot be placed,
-    and files that are not chapter pages. Use it to guard a corpus in CI.
+    and files that are not chapter pages. --jsonl gives one finding per line.
+    Use it to guard a corpus in CI.
 
     \b
     Examples:
       precarious check ~/saved-pages
-      precarious check --json | jq -r '.findings[] | "\\(.path): \\(.code)"'
+      precarious check --nl | jq -r '"\\(.path): \\(.code)"'
     """
     from precarious.views import render
     from precarious.views.check import check
 
+    out = _output()
     loaded = _read(_sources(paths, corpus), "warnings")
     findings = check(loaded)
     flagged = len({f.id or f.path for f in findings})
@@ -715,37 +926,58 @@ def check_command(paths: tuple[str, ...], corpus: str | None, fmt: str | None) -
         if findings
         else f"No findings: {counts}."
     )
+    listed = [f.to_dict() for f in findings]
     report = {
         "clean": not findings,
         "files": files,
         "pages": len(loaded),
         "books": books,
-        "findings": [f.to_dict() for f in findings],
+        "findings": listed,
     }
     _emit(
-        fmt,
-        _machine(lambda: report, lambda: render.check_grid(findings)),
-        lambda width: render.check_table(findings, summary, width),
+        out,
+        lambda: report,
+        lambda: listed,
+        _schema_columns("check", "finding"),
+        lambda: render.check_grid(findings),
+        lambda width: render.check_table(findings, summary, width, out.headers),
     )
     if findings:
         raise click.exceptions.Exit(1)
 
 
-@cli.command()
-def schema() -> None:
-    """The JSON Schema (draft 2020-12) of the records --json prints.
+def _schema_columns(name: str, item: str | None = None) -> tuple[str, ...]:
+    """The JSON paths of the rows of a view, from its schema (the array's items, or the
+    $defs entry `item`)."""
+    import json
 
-    Each record names the version it follows in `schema_version`; see the README
+    from precarious.record import schema_text
+    from precarious.views.rows import paths
+
+    schema = json.loads(schema_text(name))
+    node = schema["$defs"][item] if item else schema["items"]
+    return paths({**node, "$defs": schema["$defs"]})
+
+
+@cli.command()
+@click.argument(
+    "name", type=click.Choice(["record", "books", "toc", "check", "blocks"]), default="record"
+)
+def schema(name: str) -> None:
+    """The JSON Schema (draft 2020-12) of the records --json prints, or of the JSON of
+    books, toc, check or blocks.
+
+    Each record names the version it follows in `schema_version`; see docs/record.md
     for how the version changes.
 
     \b
     Examples:
       precarious schema > record.schema.json
-      precarious schema | jq -r '."$id"'
+      precarious schema toc | jq -r '."$id"'
     """
     from precarious.record import schema_text
 
-    _write(schema_text(), None)
+    _write(schema_text(name), None)
 
 
 EXPORT_EXTENSIONS = {".json": "csl-json", ".bib": "bibtex", ".ris": "ris"}
@@ -753,7 +985,7 @@ EXPORT_FORMATS = tuple(dict.fromkeys(EXPORT_EXTENSIONS.values()))
 
 
 @cli.command()
-@click.argument("keys", nargs=-1, metavar="[KEY]...")
+@click.argument("args", nargs=-1, metavar="[KEY]... [FOLDER]...")
 @corpus_option
 @book_option
 @click.option(
@@ -764,63 +996,162 @@ EXPORT_FORMATS = tuple(dict.fromkeys(EXPORT_EXTENSIONS.values()))
     help="csl-json, bibtex or ris. Default: from the extension of -o (.json, .bib, .ris), "
     "else csl-json.",
 )
-@output_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    metavar="FILE",
+    help="Write to FILE instead of stdout, atomically ('-' is stdout).",
+)
+@click.option(
+    "--untitled",
+    is_flag=True,
+    help="Export pages that print no chapter title too (left out by default: a reference "
+    "without a title cannot be printed).",
+)
 @strict_option
+@talk_options
 @reading_options
 def export(
-    keys: tuple[str, ...],
+    args: tuple[str, ...],
     corpus: str | None,
     book: str | None,
     fmt: str | None,
     output: str | None,
+    untitled: bool,
     strict: bool,
 ) -> None:
     """Citations for Zotero, pandoc, LaTeX: CSL-JSON, BibTeX (@incollection) or RIS.
 
-    Exports the pages KEY names (as for `show`), or every page (of --book) when
-    there is no KEY. Each entry has a citation key unique in the export
-    ("precarious1977ch4": author or book word, year, chapter). Only what the page
-    states is exported: a field it lacks is left out, and a page without a title,
-    book title, year or page range is named on stderr.
+    Exports the pages KEY names (as for `show`; a FOLDER names the corpus), or
+    every page (of --book) when there is no KEY. Each entry's citation key
+    ("gorodetsky1977ch4": first author, year, chapter) is the same in any export;
+    copies of one chapter are exported once. Only what the page states is
+    exported; the capture date is the access date. Pages without a title are
+    left out unless --untitled; what is missing is counted on stderr.
 
     \b
     Examples:
       precarious export 4 --format bibtex
       precarious export --format csl-json | jq length
-      precarious export -o truce.bib --book truce
+      precarious export -o truce.bib --book truce ~/saved-pages
       pandoc --citeproc --bibliography truce.bib doc.md
     """
     from precarious.views import export as cite
 
-    fmt = _format_of(fmt, _target(output), EXPORT_EXTENSIONS) or "csl-json"
+    file = None if output is None or output == "-" else output
+    fmt = _format_of(fmt, file, EXPORT_EXTENSIONS) or "csl-json"
+    keys, sources = _split(args, corpus)
     problems: Sequence[object] = ()
     records: Iterable[Record]
     if keys:
-        records = _pick_all(keys, corpus, book)
+        records = _pick_all(keys, sources, book)
     else:
-        loaded = _load([], corpus, "jsonl")
+        loaded = _load(sources, "jsonl")
         within = _in_book(loaded, book)
         records, problems = loaded.records(within.id if within else None), loaded.problems
-    incomplete: list[tuple[str, str]] = []
+    chosen = cite.chosen(records, untitled or bool(keys))  # a page named is exported
+    notes = _Notes()
+    for record, item in zip(chosen.records, chosen.items, strict=True):
+        if missing := cite.gaps(item):
+            notes.add(
+                f"{record.id}: exported as {item['id']} without {', '.join(missing)}",
+                ", ".join(missing),
+            )
+    if chosen.untitled:
+        notes.summary(
+            f"{_count(chosen.untitled, 'page')} without a title left out (--untitled exports them)"
+        )
+    if chosen.copies:
+        copies = "1 copy" if chosen.copies == 1 else f"{chosen.copies} copies"
+        notes.summary(f"{copies} of a chapter already exported left out")
+    _write(cite.citations_chunks(fmt, (cite.citation_item(fmt, i) for i in chosen.items)), file)
+    notes.flush("exported without")
+    if not chosen.items and not _said("quiet"):
+        click.echo("precarious: nothing to export", err=True)
+    _strict(strict, _incompletes(chosen.records), problems)
 
-    def entries() -> Iterator[str]:
-        seen: Counter[str] = Counter()
-        for record in records:
-            base = cite.base_key(record)
-            seen[base] += 1
-            item = cite.csl_item(record, base if seen[base] == 1 else f"{base}-{seen[base]}")
-            if missing := cite.gaps(item):
-                click.echo(
-                    f"precarious: {record.id}: exported as {item['id']} without "
-                    f"{', '.join(missing)} (not stated on the page)",
-                    err=True,
-                )
-            if strict and (found := _incomplete(record.id, (w.code for w in record.warnings))):
-                incomplete.append(found)
-            yield cite.citation_item(fmt, item)
 
-    _write(cite.citations_chunks(fmt, entries()), output)
-    _strict(strict, incomplete, problems)
+class _Notes:
+    """Lines for stderr about the output: the first few one by one (all with --verbose),
+    then one line counting the rest by kind; nothing with --quiet."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.kinds: Counter[str] = Counter()
+        self.summaries: list[str] = []
+
+    def add(self, line: str, kind: str) -> None:
+        self.lines.append(line)
+        self.kinds[kind] += 1
+
+    def summary(self, line: str) -> None:
+        self.summaries.append(line)
+
+    def flush(self, what: str) -> None:
+        if _said("quiet"):
+            return
+        shown = len(self.lines) if _said("verbose") else SHOWN
+        for line in self.lines[:shown]:
+            click.echo(f"precarious: {line}", err=True)
+        if len(self.lines) > shown:
+            counts = "; ".join(f"{n} {kind}" for kind, n in self.kinds.most_common())
+            click.echo(
+                f"precarious: {len(self.lines)} entries {what} a field ({counts}); "
+                "--verbose names each",
+                err=True,
+            )
+        for line in self.summaries:
+            click.echo(f"precarious: {line}", err=True)
+
+
+@cli.command()
+@click.option("--clear", is_flag=True, help="Delete the index (it is made again as needed).")
+@click.option("--json", "as_json", is_flag=True, help="Where, how big and how many pages, as JSON.")
+def cache(clear: bool, as_json: bool) -> None:
+    """The page index in the user cache folder: where it is, how big, how many pages.
+
+    The index keeps what each page gave, so that unchanged pages are not read
+    again; it is rebuilt as needed, and --clear empties it. Its folder is the
+    platform's cache folder (XDG_CACHE_HOME on Linux).
+
+    \b
+    Examples:
+      precarious cache
+      precarious cache --clear
+    """
+    from precarious.corpus.index import clear_cache, describe_cache
+    from precarious.views import render
+
+    if clear:
+        removed = clear_cache()
+        click.echo(
+            f"precarious: removed the index ({_size(removed)})"
+            if removed
+            else "precarious: no index to remove",
+            err=True,
+        )
+        return
+    facts = describe_cache()
+    if as_json:
+        _write(render.to_json(facts), None)
+        return
+    click.echo(f"path:    {facts['path']}")
+    click.echo(f"size:    {_size(facts['bytes'])}")
+    click.echo(f"pages:   {facts['pages']}")
+    click.echo(f"corpora: {facts['corpora']}")
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return f"{n} bytes"
+
+
+class _ReaderGone(Exception):
+    """The reader of stdout went away (`| head`): the command is done."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -836,6 +1167,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as err:
         err.show()
         return err.exit_code
+    except _ReaderGone:
+        _silence_stdout()
+        return 0
     except (click.Abort, KeyboardInterrupt):
         click.echo("precarious: interrupted", err=True)
         return 130
@@ -844,8 +1178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except OSError as err:  # only output is left to fail: files read raise our own errors
         _silence_stdout()
-        if err.errno == errno.EPIPE:  # the reader went away (`| head`): nothing to say
-            return 1
+        if err.errno == errno.EPIPE:  # the reader went away (`| head`): done, as it asked
+            return 0
         click.echo(f"precarious: cannot write output: {err.strerror or err}", err=True)
         return 1
     return result if isinstance(result, int) else 0

@@ -1,5 +1,5 @@
 """The record of one page and its parts, `to_dict()` (the JSON shape, which
-record.schema.json beside this module describes) and `from_dict()` (its validating inverse).
+schemas/record.schema.json describes) and `from_dict()` (its validating inverse).
 
 Named tuples rather than dataclasses: immutable all the same, and defined in a fraction of
 the time, which every run of the command line pays at start-up.
@@ -8,8 +8,8 @@ the time, which every run of the command line pays at start-up.
 import os
 from typing import Any, NamedTuple
 
-# The SchemaVer (MODEL-REVISION-ADDITION) of record.schema.json, which to_dict() follows.
-SCHEMA_VERSION = "1-0-0"
+# The SchemaVer (MODEL-REVISION-ADDITION) of schemas/record.schema.json, which to_dict() follows.
+SCHEMA_VERSION = "1-0-1"
 
 
 class Author(NamedTuple):
@@ -200,9 +200,14 @@ def pages_text(record: Record, dash: str = "-") -> str:
     return "" if record.pages is None else record.pages.text(dash)
 
 
-def schema_text() -> str:
-    """The JSON Schema (draft 2020-12) of `Record.to_dict()`, as shipped in the package."""
-    with open(os.path.join(os.path.dirname(__file__), "record.schema.json"), encoding="utf-8") as f:
+SCHEMAS = ("record", "books", "toc", "check", "blocks")
+
+
+def schema_text(name: str = "record") -> str:
+    """The JSON Schema (draft 2020-12) of a record (`Record.to_dict()`), or of the JSON of
+    `books`, `toc`, `check` or `blocks`, as shipped in the package."""
+    path = os.path.join(os.path.dirname(__file__), "schemas", f"{name}.schema.json")
+    with open(path, encoding="utf-8") as f:
         return f.read()
 
 

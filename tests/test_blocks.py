@@ -57,7 +57,7 @@ def test_each_kind_of_chrome() -> None:
 @given(st.text(alphabet=st.sampled_from(list("sSkKaAhHcCtT×'‘@ eiopgvlrxnw.:ſK")), max_size=14))
 def test_the_chrome_rule_is_its_pattern(text: str) -> None:
     """The rule looks at the first letters before the pattern: never to another verdict."""
-    expected = "boilerplate" if chrome.PATTERN.match(text) else None
+    expected = "boilerplate" if chrome.is_chrome(text) else None
     assert chrome.rule(Line(text, False, [text], 0), State()) == expected
 
 

@@ -74,6 +74,19 @@ def test_duplicates_name_the_more_complete_page(tmp_path: Path) -> None:
     )
 
 
+def test_three_copies_are_each_judged_against_the_best(tmp_path: Path) -> None:
+    """Two whole copies and a cut one: the whole ones are as complete as each other, the cut
+    one less complete than the best (it was called 'as complete' when the tie with the
+    second best decided for every copy)."""
+    cut = page().rsplit("Publisher", 1)[0].rstrip("\n")
+    c = corpus(tmp_path, {"a": page(), "b": page(), "c": cut})
+    found = {f.id: f.message for f in check(c) if f.code == "duplicate"}
+    assert found["b"].endswith(
+        "a (list layout, 0 warnings) is as complete as b (list layout, 0 warnings)"
+    )
+    assert "a (list layout, 0 warnings) is more complete than c (list layout, " in found["c"]
+
+
 def test_headings_that_differ_from_the_contents(tmp_path: Path) -> None:
     c = corpus(tmp_path, {"a": page("1 - Uno"), "b": page("9 - Nine", "50 - 60")})
     found = {f.id: f for f in check(c)}

@@ -29,11 +29,13 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 
 from precarious.cli import cli
 from precarious.views.export import (
+    chosen,
     citation_item,
     citation_keys,
     citations_chunks,
     csl_items,
     csl_name,
+    family_first,
     latex_title,
     to_bibtex,
     to_ris,
@@ -57,7 +59,8 @@ def export(*args: str, code: int = 0) -> tuple[str, str]:
 
 
 def items_of(folder: Path) -> list[dict[str, Any]]:
-    return csl_items(Loaded(folder).records)
+    """The items `export` writes of a folder: each chapter once, none without a title."""
+    return chosen(Loaded(folder).records).items
 
 
 # -- BibTeX, read back by bibtexparser --------------------------------------------------
@@ -108,11 +111,11 @@ def expected_bibtex(item: dict[str, Any]) -> dict[str, str]:
         "publisher": item.get("publisher"),
         "year": str(item["issued"]["date-parts"][0][0]) if "issued" in item else None,
         "doi": item.get("DOI"),
+        "urldate": "-".join(f"{p:02d}" for p in item["accessed"]["date-parts"][0])
+        if "accessed" in item
+        else None,
         "abstract": item.get("abstract"),
-        "author": " and ".join(
-            n.get("literal") or f"{n['family']}, {n['given']}" for n in item.get("author", [])
-        )
-        or None,
+        "author": " and ".join(family_first(n) for n in item.get("author", [])) or None,
     }
     return {"ENTRYTYPE": "incollection", "ID": item["id"]} | {
         k: v for k, v in fields.items() if v is not None
@@ -154,10 +157,16 @@ def test_ris_parses_back_to_the_same_fields(folder: Path) -> None:
             "publisher": item.get("publisher"),
             "abstract": item["abstract"].replace("\n\n", " ") if "abstract" in item else None,
             "doi": item.get("DOI"),
+            "section": str(item["chapter-number"]) if "chapter-number" in item else None,
+            "access_date": "/".join(f"{p:02d}" for p in item["accessed"]["date-parts"][0])
+            if "accessed" in item
+            else None,
             "id": item["id"],
         }
         if "author" in item:
-            expected["authors"] = [f"{n['family']}, {n['given']}" for n in item["author"]]
+            expected["authors"] = [family_first(n) for n in item["author"]]
+        ref["unknown_tag"] = dict(ref["unknown_tag"])
+        expected["unknown_tag"] = {"M2": [f"Citation Key: {item['id']}"]}
         assert ref == {k: v for k, v in expected.items() if v is not None}
 
 
@@ -173,7 +182,13 @@ def test_ris_of_chapter_4() -> None:
         "PY  - 1977",
         "PB  - Cambridge University Press",
     ]
-    assert lines[-2:] == ["ID  - precarious1977ch4", "ER  - "]
+    assert "SE  - 4" in lines  # the chapter, where Zotero and EndNote read it for CHAP
+    # Zotero keeps the citation key in Extra, which its RIS import fills from M2
+    assert lines[-3:] == [
+        "ID  - precarious1977ch4",
+        "M2  - Citation Key: precarious1977ch4",
+        "ER  - ",
+    ]
 
 
 # -- CSL-JSON, rendered by citeproc-py --------------------------------------------------
@@ -182,12 +197,7 @@ def test_ris_of_chapter_4() -> None:
 def test_done_when_csl_json_of_the_seeds() -> None:
     text, stderr = export("--format", "csl-json")
     items = json.loads(text)
-    assert len(items) == 3
-    assert [i["id"] for i in items] == [
-        "precarious1977ch4",
-        "precarious1977pix",
-        "precarious1977ch6",
-    ]
+    assert [i["id"] for i in items] == ["precarious1977ch4", "precarious1977ch6"]
     assert items[0] == {
         "id": "precarious1977ch4",
         "type": "chapter",
@@ -203,13 +213,36 @@ def test_done_when_csl_json_of_the_seeds() -> None:
     }
     assert items[0]["abstract"].startswith("At the beginning of 1926")
     assert "\n\nEver since Locarno" in items[0]["abstract"]
-    # the Preface prints no title and no online date: both left out, and said so
-    assert "title" not in items[1]
-    assert "available-date" not in items[1]
+    assert items[1]["accessed"] == {"date-parts": [[2025, 1, 26]]}  # its render date
+    # the Preface prints no title: a reference without one cannot be printed
+    assert stderr == "precarious: 1 page without a title left out (--untitled exports them)\n"
+    text, stderr = export("--format", "csl-json", "--untitled")
+    preface = json.loads(text)[1]
+    assert preface["id"] == "precarious1977pix"
+    assert "title" not in preface
+    assert "available-date" not in preface
     assert stderr == (
-        "precarious: 002_84761bd352faf2a0: exported as precarious1977pix without title "
-        "(not stated on the page)\n"
+        "precarious: 002_84761bd352faf2a0: exported as precarious1977pix without title\n"
     )
+
+
+def test_the_capture_date_is_the_access_date() -> None:
+    text, _ = export("6", "--format", "ris")
+    assert "Y2  - 2025/01/26" in text.splitlines()
+    (entry,) = parse_bibtex(export("6", "--format", "bibtex")[0], decode=False)
+    assert entry["urldate"] == "2025-01-26"
+
+
+def test_many_gaps_are_named_five_then_counted(tmp_path: Path) -> None:
+    corpus(tmp_path, {f"p{n}": page(heading=f"{n} - N{n}", pages=None) for n in range(1, 9)})
+    _, stderr = export("--corpus", str(tmp_path))
+    lines = stderr.splitlines()
+    assert len(lines) == 6
+    assert lines[-1] == (
+        "precarious: 8 entries exported without a field (8 page range); --verbose names each"
+    )
+    assert len(export("--corpus", str(tmp_path), "--verbose")[1].splitlines()) == 8
+    assert export("--corpus", str(tmp_path), "--quiet")[1] == ""
 
 
 def render_citeproc(items: list[dict[str, Any]]) -> list[str]:
@@ -232,6 +265,52 @@ def test_csl_json_renders_through_citeproc_py() -> None:
     assert "Cambridge University Press" in four
     assert "The rupture of Anglo-Soviet relations" in six
     assert "211–256" in six
+
+
+# -- citeproc-js, what Zotero renders with ----------------------------------------------
+
+NODE_MODULES = Path(__file__).resolve().parent.parent / ".node" / "node_modules"
+
+
+def render_citeproc_js(items: list[dict[str, Any]]) -> list[str]:
+    """The bibliography citeproc-js makes of the items, in the style and locale citeproc-py
+    ships (`.ci/run` installs citeproc-js: `npm install --prefix .node citeproc@2`)."""
+    node = shutil.which("node")
+    if node is None or not (NODE_MODULES / "citeproc").is_dir():
+        if os.environ.get("CI"):
+            pytest.fail("citeproc-js is missing: .ci/run installs it")
+        pytest.skip("citeproc-js is not installed (npm install --prefix .node citeproc@2)")
+    import citeproc
+
+    data = Path(citeproc.__file__).parent / "data"
+    done = subprocess.run(
+        [
+            node,
+            str(Path(__file__).parent / "citeproc_js.js"),
+            str(data / "styles" / "harvard-cite-them-right.csl"),
+            str(data / "locales" / "locales-en-US.xml"),
+        ],
+        input=json.dumps(items),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env={**os.environ, "NODE_PATH": str(NODE_MODULES)},
+    )
+    return done.stdout.splitlines()
+
+
+def test_csl_json_renders_through_citeproc_js() -> None:
+    """citeproc-js, stricter than citeproc-py (which prints a chapter's title twice): each
+    reference once, its title once."""
+    text, _ = export("4", "6", "--format", "csl-json")
+    four, six = render_citeproc_js(json.loads(text))
+    assert four == (
+        "“Russia and the general strike” (1977) The Precarious Truce: Anglo-Soviet "
+        "Relations 1924–27. Cambridge University Press, pp. 134–179."
+    )
+    assert six.count("The rupture of Anglo-Soviet relations") == 1
+    assert "pp. 211–256" in six
 
 
 # -- pandoc reads both ------------------------------------------------------------------
@@ -360,26 +439,53 @@ def test_citation_keys(tmp_path: Path) -> None:
         tmp_path,
         {
             "a": page(),
-            "b": page(),  # the same chapter saved twice
+            "b": page(heading="1 - One", book="Alpha Studies"),  # another book's chapter 1
             "c": page(heading=None, pages="ix - xii"),
             "d": page(heading="Introduction", pages="1 - 9", year=None),
             "e": page(heading="2 - Two", book=None),
         },
     )
-    assert citation_keys(c.records) == [
-        "alpha2000ch1",
-        "alpha2000ch1-2",
-        "alpha2000pix",
-        "alphaintroduction",
-        "chapter2000ch2",
-    ]
-    assert len(set(citation_keys(c.records))) == len(c.records)
+    keys = citation_keys(c.records)
+    assert keys[2:] == ["alpha2000pix", "alphaintroduction", "chapter2000ch2"]
+    assert keys[0].startswith("alpha2000ch1-")
+    assert keys[1].startswith("alpha2000ch1-")
+    assert len(set(keys)) == len(keys)
+    # a key is the same whatever the order of the export
+    assert citation_keys(list(reversed(c.records))) == list(reversed(keys))
+    assert citation_keys(c.records[2:]) == keys[2:]
+
+
+def test_copies_of_a_chapter_are_exported_once(tmp_path: Path) -> None:
+    c = corpus(tmp_path, {"a": page(), "b": page()})
+    picked = chosen(c.records)
+    assert [i["id"] for i in picked.items] == ["alpha2000ch1"]
+    assert picked.copies == 1
+
+
+def test_keys_fold_to_ascii_and_keep_letters() -> None:
+    from precarious.views.export import _ascii
+
+    assert _ascii("Łukasz") == "lukasz"
+    assert _ascii("Городецкий") == "gorodetskiy"
+    assert _ascii("Zoë O’Neil") == "zoeoneil"
 
 
 def test_names() -> None:
     assert csl_name("Jane Q. Doe") == {"family": "Doe", "given": "Jane Q."}
     assert csl_name("Doe, Jane") == {"family": "Doe", "given": "Jane"}
     assert csl_name("UNESCO") == {"literal": "UNESCO"}
+    assert csl_name("Ludwig van Beethoven") == {
+        "family": "Beethoven",
+        "given": "Ludwig",
+        "non-dropping-particle": "van",
+    }
+    assert csl_name("Martin Luther King Jr.") == {
+        "family": "King",
+        "given": "Martin Luther",
+        "suffix": "Jr.",
+    }
+    assert family_first(csl_name("Ludwig van Beethoven")) == "van Beethoven, Ludwig"
+    assert family_first(csl_name("Martin Luther King Jr.")) == "King, Jr., Martin Luther"
 
 
 def test_odd_names_stay_whole() -> None:

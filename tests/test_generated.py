@@ -20,7 +20,7 @@ from precarious.cli import cli
 from precarious.corpus import arranged, extract_source
 from precarious.corpus.walk import Source, sources
 from precarious.record import Record
-from precarious.views.export import csl_items, to_bibtex, to_ris
+from precarious.views.export import chosen, to_bibtex, to_ris
 from precarious.views.render import to_json
 from tests.conftest import ROOT, SEEDS
 
@@ -132,7 +132,7 @@ def test_a_streamed_export_is_the_library_writing_every_item_at_once(
     """`export` writes an entry at a time, its records read in two passes around the
     grouping (by --jobs processes): the bytes are what bibtexparser, rispy or json write
     for all the items at once of the records the library arranges."""
-    items = csl_items(library(corpus))
+    items = chosen(library(corpus)).items
     whole = {"csl-json": to_json, "bibtex": to_bibtex, "ris": to_ris}[fmt](items)
     one = run("export", "--format", fmt, "--jobs", "1", "--corpus", str(corpus))
     two = run("export", "--format", fmt, "--jobs", "2", "--corpus", str(corpus))

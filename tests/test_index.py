@@ -149,7 +149,7 @@ def test_editing_any_module_of_the_package_changes_the_code_version(tmp_path: Pa
     copy = tmp_path / "precarious"
     shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
     assert code_version(copy) == code_version(package)
-    for module in [*sorted(copy.rglob("*.py")), copy / "record.schema.json"]:
+    for module in [*sorted(copy.rglob("*.py")), copy / "schemas" / "record.schema.json"]:
         original = module.read_bytes()
         module.write_bytes(original + b"\n")
         assert code_version.__wrapped__(copy) != code_version(package), module  # type: ignore[attr-defined]

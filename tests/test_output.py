@@ -73,4 +73,4 @@ def test_head_ends_quietly_with_a_large_json_document(
 ) -> None:
     corpus = copies(tmp_path / "big", 300)
     result = sh(f"precarious list --json --corpus {corpus} | head -1", cli_env, tmp_path)
-    assert (result.stdout, result.stderr) == ("[\n", "")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "[\n", "")

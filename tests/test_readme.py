@@ -1,4 +1,5 @@
-"""Every ```console example in the README, run by bash against the installed command."""
+"""Every ```console example of the README and of docs/, run by bash against the installed
+command."""
 
 from __future__ import annotations
 
@@ -8,12 +9,21 @@ import pytest
 
 from tests.conftest import ROOT, sh
 
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
 
 def examples() -> list[tuple[str, str]]:
-    """(command, expected stdout) for each `$ ` line of the README's console blocks."""
+    """(command, expected stdout) for each `$ ` line of the documents' console blocks."""
+    found: list[tuple[str, str]] = []
+    for document in DOCUMENTS:
+        found += _examples(document)
+    return found
+
+
+def _examples(document: Path) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     in_console = False
-    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+    for line in document.read_text(encoding="utf-8").splitlines():
         if line.startswith("```"):
             in_console = line == "```console"
             continue
@@ -31,7 +41,18 @@ EXAMPLES = examples()
 
 
 def test_the_readme_has_examples() -> None:
-    assert len(EXAMPLES) >= 10
+    assert len(_examples(ROOT / "README.md")) >= 9  # one a command
+    assert len(EXAMPLES) >= 30
+
+
+def test_the_readme_is_for_a_newcomer() -> None:
+    """About 12 KB: what it is, install, a first run, the commands; the rest in docs/."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.encode()) <= 12_500
+    for heading in ("## Install", "## A first run", "## Commands", "## Exit codes"):
+        assert heading in readme
+    for doc in sorted((ROOT / "docs").glob("*.md")):
+        assert f"(docs/{doc.name})" in readme, doc.name
 
 
 @pytest.mark.parametrize(("command", "expected"), EXAMPLES, ids=[c for c, _ in EXAMPLES])

@@ -62,6 +62,35 @@ def default_path() -> Path:
     return Path(user_cache_dir("precarious", appauthor=False)) / "index.sqlite"
 
 
+def describe_cache(path: Path | None = None) -> dict[str, Any]:
+    """Where the index is, how big (with its journal files) and how many pages and corpora
+    it keeps; nothing is created."""
+    path = path or default_path()
+    files = [path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))]
+    size = sum(f.stat().st_size for f in files if f.exists())
+    pages = corpora = 0
+    if path.exists():
+        with contextlib.suppress(sqlite3.Error):
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                pages = db.execute("SELECT count(*) FROM pages").fetchone()[0]
+                corpora = db.execute("SELECT count(*) FROM corpora").fetchone()[0]
+            finally:
+                db.close()
+    return {"path": str(path), "bytes": size, "pages": pages, "corpora": corpora}
+
+
+def clear_cache(path: Path | None = None) -> int:
+    """Remove the index and its journal files; the bytes removed."""
+    path = path or default_path()
+    removed = 0
+    for f in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):
+        with contextlib.suppress(FileNotFoundError):
+            removed += f.stat().st_size
+            f.unlink()
+    return removed
+
+
 PACKAGE = Path(__file__).resolve().parent.parent
 
 

@@ -165,10 +165,10 @@ def _duplicates(book: CorpusBook) -> Generator[Found, None, list[BookPage]]:
             n = len(page.key.codes(page.splice.settled))
             return f"{page.key.id} ({page.key.layout} layout, {n} warning{'' if n == 1 else 's'})"
 
-        tie = _rank(best) == _rank(rest[0])
-        verdict = "as complete as" if tie else "more complete than"
         what = _what(best)
         for page in rest:
+            # Judged against each copy: a tie with the second best says nothing of the third.
+            verdict = "as complete as" if _rank(best) == _rank(page) else "more complete than"
             yield (
                 page.pos,
                 "duplicate",

@@ -7,10 +7,9 @@ rispy are imported only when those formats are asked for.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -47,6 +46,7 @@ def csl_item(record: Record, key: str) -> dict[str, Any]:
         "publisher": book.publisher,
         "issued": _date_parts(str(book.print_year)) if book.print_year is not None else None,
         "available-date": _date_parts(record.published_online),
+        "accessed": _date_parts(record.captured_at[:10]) if record.captured_at else None,
         "author": [csl_name(a.name) for a in record.authors] or None,
         "abstract": "\n\n".join(record.summary) or None,
         "DOI": _DOI.sub("", record.doi) if record.doi else None,
@@ -60,14 +60,40 @@ def gaps(item: dict[str, Any]) -> list[str]:
     return [words for key, words in ESSENTIAL.items() if key not in item]
 
 
+_PARTICLES = frozenset("da das de del della den der di do dos du la le ten ter van von zu".split())
+
+
 def csl_name(name: str) -> dict[str, str]:
-    """'Jane Q. Doe' → family 'Doe', given 'Jane Q.' (BibTeX's own rule for this form);
-    'Doe, Jane' → the same; a one-word name stays whole, as a literal."""
-    if "," in name:
-        family, given = (part.strip() for part in name.split(",", 1))
-    else:
-        given, _, family = name.rpartition(" ")
-    return {"family": family, "given": given} if family and given else {"literal": name}
+    """A printed name as CSL parts, split by nameparser: 'Ludwig van Beethoven' → given
+    'Ludwig', particle 'van', family 'Beethoven'; 'Martin Luther King Jr.' → suffix 'Jr.';
+    'Doe, Jane' as written. A name of one word stays whole, as a literal."""
+    from nameparser import HumanName
+
+    parsed = HumanName(name)
+    given = " ".join(p for p in (parsed.title, parsed.first, parsed.middle) if p)
+    family = parsed.last
+    if not given or not family:
+        return {"literal": name}
+    out = {"family": family, "given": given}
+    words = family.split()
+    lead = 0
+    while lead < len(words) - 1 and words[lead] in _PARTICLES:
+        lead += 1
+    if lead:
+        out["family"] = " ".join(words[lead:])
+        out["non-dropping-particle"] = " ".join(words[:lead])
+    if parsed.suffix:
+        out["suffix"] = parsed.suffix
+    return out
+
+
+def family_first(n: dict[str, str]) -> str:
+    """'van Beethoven, Ludwig', 'King, Jr., Martin Luther' (BibTeX's and RIS's order)."""
+    if "literal" in n:
+        return n["literal"]
+    family = " ".join(p for p in (n.get("non-dropping-particle"), n["family"]) if p)
+    suffix = n.get("suffix")
+    return f"{family}, {suffix}, {n['given']}" if suffix else f"{family}, {n['given']}"
 
 
 def _date_parts(iso: str | None) -> dict[str, list[list[int]]] | None:
@@ -78,26 +104,71 @@ def _date_parts(iso: str | None) -> dict[str, list[list[int]]] | None:
 # -- citation keys ----------------------------------------------------------------------
 
 
+class Chosen(NamedTuple):
+    """The records an export holds, their CSL items, and what it left out."""
+
+    records: list[Record]
+    items: list[dict[str, Any]]
+    untitled: int  # pages without a title, left out
+    copies: int  # copies of a chapter already exported
+
+
+def chosen(records: Iterable[Record], untitled: bool = False) -> Chosen:
+    """The records of an export, each chapter once (its copy with the fewest warnings), the
+    pages without a title left out unless `untitled`, each with its CSL item."""
+    kept: dict[tuple[Any, ...], Record] = {}
+    left_out = copies = 0
+    for r in records:
+        if r.title is None and not untitled:
+            left_out += 1
+            continue
+        work = _work(r)
+        if work in kept:
+            copies += 1
+            if len(r.warnings) < len(kept[work].warnings):
+                kept[work] = r
+            continue
+        kept[work] = r
+    out = list(kept.values())
+    keys = citation_keys(out)
+    return Chosen(out, [csl_item(r, k) for r, k in zip(out, keys, strict=True)], left_out, copies)
+
+
+def _work(r: Record) -> tuple[Any, ...]:
+    """What makes two pages the same chapter: its book, number, title and first page."""
+    pages = r.pages.first if r.pages else None
+    return (r.book.title, r.book.print_year, r.number, r.title, pages)
+
+
 def citation_keys(records: Sequence[Record]) -> list[str]:
-    """'gorodetsky1977ch4': the first author's family name (else the first word of the book
-    title that is not an article), the print year, then 'ch' and the chapter number (else
-    the first word of the title, else 'p' and the first page). A key that occurs again
-    gets '-2', '-3', … in corpus order, so keys are stable for the same corpus."""
-    return unique_keys(map(base_key, records))
-
-
-def unique_keys(bases: Iterable[str]) -> list[str]:
-    """Each record's base_key, made unique: '-2', '-3', … on its later occurrences."""
-    keys: list[str] = []
+    """Each record's citation key (base_key). Two chapters of an export that share one get
+    four letters of a digest of the chapter each: a key never depends on the order of the
+    export, and changes with what else it holds only for chapters that would clash."""
+    bases = [base_key(r) for r in records]
+    counts = Counter(bases)
+    keys = [
+        b if counts[b] == 1 else f"{b}-{_digest(r)}" for b, r in zip(bases, records, strict=True)
+    ]
+    # Copies of one chapter (which an export holds once: `chosen`) are numbered in order.
     seen: Counter[str] = Counter()
-    for base in bases:
-        seen[base] += 1
-        keys.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
-    return keys
+    out = []
+    for key in keys:
+        seen[key] += 1
+        out.append(key if seen[key] == 1 else f"{key}-{seen[key]}")
+    return out
+
+
+def _digest(r: Record) -> str:
+    import zlib
+
+    return f"{zlib.crc32(repr(_work(r)).encode()) & 0xFFFF:04x}"
 
 
 def base_key(r: Record) -> str:
-    """A record's citation key before it is made unique (see citation_keys)."""
+    """'gorodetsky1977ch4': the first author's family name (else the first word of the book
+    title that is not an article), the print year, then 'ch' and the chapter number (else
+    the first word of the title, else 'p' and the first page), folded to ASCII letters by
+    anyascii ('Łukasz' → 'lukasz', 'Городецкий' → 'gorodetskii')."""
     who = _ascii(csl_name(r.authors[0].name).get("family", "")) if r.authors else ""
     if not who:
         who = next((w for w in map(_ascii, (r.book.title or "").split()) if w not in _ARTICLES), "")
@@ -113,8 +184,9 @@ def base_key(r: Record) -> str:
 
 def _ascii(text: str) -> str:
     """Lower-case ASCII letters and digits only: 'O’Neil' → 'oneil', 'Zoë' → 'zoe'."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in folded if c.isascii() and c.isalnum())
+    from anyascii import anyascii
+
+    return "".join(c for c in anyascii(text).casefold() if c.isascii() and c.isalnum())
 
 
 # -- BibTeX -----------------------------------------------------------------------------
@@ -158,7 +230,7 @@ def bibtex_fields(item: dict[str, Any]) -> list[tuple[str, str]]:
         names = (
             "{" + latex(n["literal"]) + "}"  # braces: one name, not split into parts
             if "literal" in n
-            else latex(f"{n['family']}, {n['given']}")
+            else latex(family_first(n))
             for n in item["author"]
         )
         fields.append(("author", " and ".join(names)))
@@ -176,9 +248,15 @@ def bibtex_fields(item: dict[str, Any]) -> list[tuple[str, str]]:
         fields.append(("year", str(item["issued"]["date-parts"][0][0])))
     if "DOI" in item:
         fields.append(("doi", latex(item["DOI"])))
+    if "accessed" in item:
+        fields.append(("urldate", _iso(item["accessed"])))
     if "abstract" in item:
         fields.append(("abstract", latex(item["abstract"])))
     return fields
+
+
+def _iso(date: dict[str, list[list[int]]]) -> str:
+    return "-".join(f"{p:02d}" for p in date["date-parts"][0])
 
 
 def to_bibtex(items: Sequence[dict[str, Any]]) -> str:
@@ -204,10 +282,7 @@ def ris_record(item: dict[str, Any]) -> dict[str, Any]:
     paragraphs are joined by a space."""
     ref: dict[str, Any] = {"type_of_reference": "CHAP"}
     if "author" in item:
-        ref["authors"] = [
-            n["literal"] if "literal" in n else f"{n['family']}, {n['given']}"
-            for n in item["author"]
-        ]
+        ref["authors"] = [family_first(n) for n in item["author"]]
     simple = {"title": "title", "container-title": "secondary_title", "page-first": "start_page"}
     ref.update((to, item[key]) for key, to in simple.items() if key in item)
     if "page" in item:
@@ -218,9 +293,16 @@ def ris_record(item: dict[str, Any]) -> dict[str, Any]:
         ref["publisher"] = item["publisher"]
     if "DOI" in item:
         ref["doi"] = item["DOI"]
+    if "chapter-number" in item:
+        ref["section"] = str(item["chapter-number"])  # SE: the chapter, for CHAP
+    if "accessed" in item:
+        ref["access_date"] = _iso(item["accessed"]).replace("-", "/")
     if "abstract" in item:
         ref["abstract"] = " ".join(item["abstract"].split("\n\n"))
     ref["id"] = item["id"]
+    # Zotero keeps a citation key in Extra ("Citation Key: …"), which its RIS import fills
+    # from M2; rispy knows no M2, so it is written as an unknown tag.
+    ref["unknown_tag"] = {"M2": [f"Citation Key: {item['id']}"]}
     return ref
 
 

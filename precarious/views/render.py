@@ -38,40 +38,8 @@ if TYPE_CHECKING:
     from precarious.corpus.keys import Key
     from precarious.views.check import Finding
 
-# The record flattened for --tsv and --csv: nested keys as dotted paths of the JSON
-# (`pages.first`), lists joined into one cell. --json carries the full structure.
-FLAT_COLUMNS = (
-    "id",
-    "number",
-    "title",
-    "pages.first",
-    "pages.last",
-    "pages.count",
-    "book.title",
-    "book.subtitle",
-    "book.publisher",
-    "book.print_year",
-    "published_online",
-    "authors",
-    "part",
-    "type",
-    "summary.heading",
-    "summary.paragraphs",
-    "doi",
-    "captured_at",
-    "book.id",
-    "placement.entry",
-    "placement.inferred_title",
-    "warnings",
-    "layout",
-    "source",
-    "schema_version",
-)
-LIST_SEPARATOR = "; "  # between the items of a list in one cell
-PARAGRAPH_SEPARATOR = "\n\n"  # between summary paragraphs in one cell
-_AT = {name: i for i, name in enumerate(FLAT_COLUMNS)}
-
-Grid = tuple[Sequence[str], Iterable[Sequence[str]]]  # a header and its rows, for TSV/CSV
+# A header (None: none) and its rows, for TSV and CSV.
+Grid = tuple[Sequence[str] | None, Iterable[Sequence[str]]]
 
 
 # -- JSON --------------------------------------------------------------------------------
@@ -83,6 +51,11 @@ def to_json(data: dict[str, Any] | Iterable[Any]) -> str:
     if isinstance(data, dict):
         return indented(data) + "\n"
     return b"".join(json_chunks(data)).decode()
+
+
+def compact_json(data: Any) -> str:
+    """A JSON document on one line (as json.dumps writes it, UTF-8 as is)."""
+    return _compact(data) + "\n"
 
 
 def indented(data: Any, depth: int = 0) -> str:
@@ -155,10 +128,6 @@ def page_parts(fmt: str, record: Record) -> list[str]:
         return []
     if fmt in ("json", "jsonl"):
         return _json_parts(record, fmt)
-    if fmt in ("tsv", "csv"):
-        return [_internal(flat_row(record))]
-    if fmt == "table":
-        return [_internal([list_row(record)[c] for c in _TABLE_CELLS])]
     raise ValueError(fmt)
 
 
@@ -166,19 +135,11 @@ def splice_parts(fmt: str, key: Key, splice: Splice) -> list[str]:
     """What the corpus adds to a page's output in `fmt` (worked out a book at a time, in
     the process that groups the pages), then the page's id and its warnings' codes."""
     codes = key.codes(splice.settled)
-    placement = splice.placement
-    inferred = placement.inferred_title if placement else None
     if fmt in ("json", "jsonl"):
         value = partial(indented, depth=2) if fmt == "json" else _compact
         book = _book_json(splice.book, fmt)
-        found = [book, value(placement_dict(placement)), "settled" if splice.settled else ""]
-    elif fmt in ("tsv", "csv"):
-        b = splice.book
-        entry = None if placement is None else placement.entry
-        cells = [b.title, b.subtitle, b.id, entry, inferred, LIST_SEPARATOR.join(codes)]
-        found = [_internal([_cell(c) for c in cells])]
-    elif fmt == "table":
-        found = [_internal([inferred, len(codes)])]
+        placement = value(placement_dict(splice.placement))
+        found = [book, placement, "settled" if splice.settled else ""]
     else:
         found = [splice_text(splice)]
     return [*found, key.id, "\x1f".join(codes)]
@@ -186,34 +147,14 @@ def splice_parts(fmt: str, key: Key, splice: Splice) -> list[str]:
 
 def page_item(fmt: str, parts: Sequence[bytes], found: Sequence[str]) -> bytes:
     """A page's output in `fmt` (page_parts, UTF-8) with what the corpus adds (splice_parts):
-    a line of JSON Lines, TSV or CSV, an element of the JSON array, or a table row as
-    JSON."""
-    if fmt in ("json", "jsonl"):
-        head, middle, before, tail, warnings, settled = parts
-        book, placement, is_settled = found[:3]
-        end = b"" if fmt == "json" else b"\n"
-        warned = settled if is_settled else warnings
-        return b"".join(
-            (head, book.encode(), middle, placement.encode(), before, warned, tail, end)
-        )
-    if fmt in ("tsv", "csv"):
-        cells = _loads(parts[0])
-        for name, value in zip(_SPLICED_CELLS, _loads(found[0]), strict=True):
-            cells[_AT[name]] = value
-        return _delimited_line(fmt, cells).encode()
-    if fmt == "table":
-        return _internal([*_loads(parts[0]), *_loads(found[0])]).encode()
-    raise ValueError(fmt)
-
-
-_SPLICED_CELLS = (
-    "book.title",
-    "book.subtitle",
-    "book.id",
-    "placement.entry",
-    "placement.inferred_title",
-    "warnings",
-)
+    a line of JSON Lines, or an element of the JSON array."""
+    if fmt not in ("json", "jsonl"):
+        raise ValueError(fmt)
+    head, middle, before, tail, warnings, settled = parts
+    book, placement, is_settled = found[:3]
+    end = b"" if fmt == "json" else b"\n"
+    warned = settled if is_settled else warnings
+    return b"".join((head, book.encode(), middle, placement.encode(), before, warned, tail, end))
 
 
 def compact_record(data: dict[str, Any]) -> str:
@@ -268,38 +209,11 @@ def _json_parts(record: Record, fmt: str) -> list[str]:
 
 
 def records_chunks(fmt: str, items: Iterable[bytes]) -> Iterator[bytes]:
-    """Pages' items (page_item) as one document: a JSON array, JSON Lines, or TSV/CSV
-    lines after a header of FLAT_COLUMNS."""
-    if fmt == "json":
-        return json_array(items)
-    if fmt == "jsonl":
-        return iter(items)
-    return itertools.chain([_delimited_line(fmt, FLAT_COLUMNS).encode()], items)
+    """Pages' items (page_item) as one document: a JSON array, or JSON Lines."""
+    return json_array(items) if fmt == "json" else iter(items)
 
 
 # -- TSV and CSV -------------------------------------------------------------------------
-
-
-def flat_row(record: Record) -> list[str]:
-    """One record as the cells of FLAT_COLUMNS ('' for null)."""
-    cells = _leaves(record.to_dict())
-    cells["authors"] = LIST_SEPARATOR.join(
-        a.name + (f" ({a.affiliation})" if a.affiliation else "") for a in record.authors
-    )
-    cells["summary.paragraphs"] = PARAGRAPH_SEPARATOR.join(record.summary)
-    cells["warnings"] = LIST_SEPARATOR.join(w.code for w in record.warnings)
-    return [_cell(cells.get(c)) for c in FLAT_COLUMNS]
-
-
-def _leaves(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """The scalar values of nested objects under dotted names: {"pages.first": "134", …}."""
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if isinstance(value, dict):
-            out.update(_leaves(value, f"{prefix}{key}."))
-        elif not isinstance(value, list):
-            out[prefix + key] = value
-    return out
 
 
 def _cell(value: object) -> str:
@@ -319,7 +233,8 @@ def delimited_chunks(fmt: str, grid: Grid) -> Iterator[str]:
     newline or backslash inside a value written \\t, \\n or \\\\ (the linear TSV
     convention). CSV: RFC 4180, CRLF line ends, quoted where needed, UTF-8 as is."""
     header, rows = grid
-    return (_delimited_line(fmt, row) for row in itertools.chain([header], rows))
+    head = [] if header is None else [header]
+    return (_delimited_line(fmt, row) for row in itertools.chain(head, rows))
 
 
 def _delimited_line(fmt: str, row: Sequence[str]) -> str:
@@ -341,21 +256,6 @@ def _delimited_line(fmt: str, row: Sequence[str]) -> str:
 def book_text(record: Record) -> str:
     b = record.book
     return ": ".join(x for x in (b.title, b.subtitle) if x)
-
-
-_TABLE_CELLS = ("number", "title", "pages", "summary_heading", "id")
-
-
-def list_row(record: Record) -> dict[str, str]:
-    """The values of one `list` table row, as text ('' for null)."""
-    return {
-        "number": "" if record.number is None else str(record.number),
-        "title": record.title or "",
-        "pages": pages_text(record),
-        "summary_heading": record.summary_heading or "",
-        "warnings": str(len(record.warnings)),
-        "id": record.id,
-    }
 
 
 def detail_fields(record: Record) -> list[tuple[str, str]]:
@@ -440,29 +340,93 @@ def _rich(renderables: Sequence[RenderableType], width: int) -> str:
     return buffer.getvalue()
 
 
-def records_table(rows: Iterable[bytes], width: int) -> str:
-    """The `list` table of pages' rows (page_item's table rows)."""
+def short_ids(ids: Sequence[str], least: int = 3) -> dict[str, str]:
+    """Each id as its shortest unique prefix (at least `least` characters), as git shortens
+    hashes: `show` takes a unique prefix."""
+    import os.path
+
+    ordered = sorted(set(ids))
+    out = {}
+    for i, rid in enumerate(ordered):
+        neighbours = ordered[max(i - 1, 0) : i] + ordered[i + 1 : i + 2]
+        shared = max((len(os.path.commonprefix([rid, n])) for n in neighbours), default=0)  # noqa: RUF071 (characters, not path parts)
+        out[rid] = rid[: max(least, shared + 1)]
+    return out
+
+
+# Columns of the page table, by how much a narrow terminal needs them: each is shown from
+# this width on (title, number and pages always).
+_RECORD_COLUMNS = (("book", 60), ("id", 76), ("warnings", 90), ("summary", 120))
+
+
+def records_table(
+    records: Sequence[dict[str, Any]], width: int, several_books: bool, headers: bool = True
+) -> str:
+    """The `list` table: number, title, pages always; then as the width allows the book
+    (when the corpus holds several), the id (its shortest unique prefix), warnings and the
+    summary heading."""
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("#", justify="right")
-    table.add_column("Title", ratio=3)
+    shown = {name for name, least in _RECORD_COLUMNS if width >= least}
+    if not several_books:
+        shown.discard("book")
+    ids = short_ids([r["id"] for r in records])
+    table = Table(box=None, header_style="bold", pad_edge=False, show_header=headers)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Title", ratio=3, min_width=12)
     table.add_column("Pages", no_wrap=True)
-    table.add_column("Summary heading", ratio=2)
-    table.add_column("Warn", justify="right")
-    table.add_column("Id", no_wrap=True, style="dim")
-    for row in rows:
-        number, title, pages, heading, rid, inferred, warnings = _loads(row)
-        untitled = f"({inferred}, inferred)" if inferred else "(untitled)"
-        table.add_row(
-            Text(number),
-            Text(title) if title else Text(untitled, style="dim italic"),
-            Text(pages),
-            Text(heading),
-            Text(str(warnings), style="yellow") if warnings else Text(""),
-            Text(rid),
+    if "book" in shown:
+        table.add_column(
+            "Book",
+            ratio=1,
+            min_width=8,
+            max_width=max(12, width // 5),
+            no_wrap=True,
+            overflow="ellipsis",
         )
+    if "summary" in shown:
+        table.add_column("Summary heading", ratio=2, overflow="ellipsis", no_wrap=True)
+    if "warnings" in shown:
+        table.add_column("Warn", justify="right", no_wrap=True)
+    if "id" in shown:
+        table.add_column("Id", no_wrap=True, style="dim")
+    for r in records:
+        inferred = (r["placement"] or {}).get("inferred_title")
+        untitled = f"({inferred}, inferred)" if inferred else "(untitled)"
+        pages = r["pages"]
+        cells = [
+            Text("" if r["number"] is None else str(r["number"])),
+            Text(r["title"]) if r["title"] else Text(untitled, style="dim italic"),
+            Text("" if pages is None else f"{pages['first'] or '?'}–{pages['last'] or '?'}"),
+        ]
+        if "book" in shown:
+            cells.append(Text(r["book"]["title"] or r["book"]["id"] or ""))
+        if "summary" in shown:
+            cells.append(Text(r["summary"]["heading"] or ""))
+        if "warnings" in shown:
+            n = len(r["warnings"])
+            cells.append(Text(str(n), style="yellow") if n else Text(""))
+        if "id" in shown:
+            cells.append(Text(ids[r["id"]]))
+        table.add_row(*cells)
+    return _rich([table], width)
+
+
+def fields_table(
+    rows: Iterable[dict[str, Any]], columns: Sequence[str], headers: bool, width: int
+) -> str:
+    """A table of the fields --fields names, one column each."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from precarious.views.rows import cell
+
+    table = Table(box=None, header_style="bold", pad_edge=False, show_header=headers)
+    for name in columns:
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(cell(row, c)) for c in columns))
     return _rich([table], width)
 
 
@@ -515,29 +479,36 @@ def books_grid(books: Sequence[CorpusBook]) -> Grid:
     return BOOK_COLUMNS, (book_row(b) for b in books)
 
 
-def books_table(books: Sequence[CorpusBook], width: int) -> str:
+def books_table(books: Sequence[CorpusBook], width: int, headers: bool = True) -> str:
+    """Title, year, pages and coverage always; subtitle, publisher and id as the width
+    allows."""
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("Title", ratio=2)
-    table.add_column("Subtitle", ratio=2)
-    table.add_column("Publisher", ratio=1)
+    wide = width >= 100
+    table = Table(box=None, header_style="bold", pad_edge=False, show_header=headers)
+    table.add_column("Title", ratio=2, min_width=12)
+    if wide:
+        table.add_column("Subtitle", ratio=2)
+        table.add_column("Publisher", ratio=1)
     table.add_column("Year", no_wrap=True)
     table.add_column("Pages", justify="right", no_wrap=True)
     table.add_column("Covered", justify="right", no_wrap=True)
-    table.add_column("Id", no_wrap=True, style="dim")
+    if width >= 70:
+        table.add_column("Id", no_wrap=True, style="dim", overflow="ellipsis")
     for b in books:
         d = book_dict(b)
-        table.add_row(
-            Text(b.title or ""),
-            Text(b.subtitle or ""),
-            Text(b.publisher or ""),
+        cells = [Text(b.title or "")]
+        if wide:
+            cells += [Text(b.subtitle or ""), Text(b.publisher or "")]
+        cells += [
             Text("" if b.print_year is None else str(b.print_year)),
             Text(f"{d['pages']} of {d['entries']}" if d["entries"] else str(d["pages"])),
             Text(f"{d['covered']} of {d['entries']}" if d["entries"] else "—"),
-            Text(b.id),
-        )
+        ]
+        if width >= 70:
+            cells.append(Text(b.id))
+        table.add_row(*cells)
     return _rich([table], width)
 
 
@@ -587,14 +558,14 @@ def toc_grid(book: CorpusBook) -> Grid:
     return TOC_COLUMNS, toc_rows(book)
 
 
-def toc_table(book: CorpusBook, width: int) -> str:
+def toc_table(book: CorpusBook, width: int, headers: bool = True) -> str:
     from rich.table import Table
     from rich.text import Text
 
     year = f", {book.print_year}" if book.print_year is not None else ""
     heading = Text(": ".join(x for x in (book.title, book.subtitle) if x), style="bold")
     heading.append(f" ({book.publisher or 'publisher unknown'}{year})", style="")
-    table = Table(box=None, header_style="bold", pad_edge=False)
+    table = Table(box=None, header_style="bold", pad_edge=False, show_header=headers)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Entry", ratio=3)
     table.add_column("Pages", no_wrap=True)
@@ -627,14 +598,14 @@ def check_grid(findings: Sequence[Finding]) -> Grid:
     return CHECK_COLUMNS, ([_cell(v) for v in f.to_dict().values()] for f in findings)
 
 
-def check_table(findings: Sequence[Finding], summary: str, width: int) -> str:
+def check_table(findings: Sequence[Finding], summary: str, width: int, headers: bool = True) -> str:
     from rich.table import Table
     from rich.text import Text
 
     parts: list[RenderableType] = []
     if findings:
-        table = Table(box=None, header_style="bold", pad_edge=False)
-        table.add_column("Page", no_wrap=True, style="dim")
+        table = Table(box=None, header_style="bold", pad_edge=False, show_header=headers)
+        table.add_column("Page", no_wrap=True, style="dim", overflow="ellipsis", max_width=30)
         table.add_column("Finding", no_wrap=True)
         table.add_column("Message", ratio=1)
         for f in findings:
