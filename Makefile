@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 
 FUZZ_SECONDS ?= 120
 
-.PHONY: run install dev test lint fmt golden fuzz bench bench-instructions clean
+.PHONY: run install dev test lint fmt golden fuzz faults bench bench-instructions clean
 
 run: install  ## install into .venv and list the bundled seeds
 	$(BIN)/precarious list
@@ -35,6 +35,9 @@ fuzz: dev  ## the properties with many examples, then atheris for FUZZ_SECONDS (
 	$(BIN)/python -m tests.fuzz_atheris -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
 		-artifact_prefix=.fuzz/crashes/ .fuzz/corpus
 	@echo "fuzz: nothing found (a crash would be in .fuzz/crashes/: copy it to tests/fixtures/crashes/)"
+
+faults: dev  ## the slow fault tests: signals with workers, memory limits (not in `make test`)
+	$(BIN)/pytest -m faults tests/test_faults.py
 
 bench: install  ## generate 10k and 100k pages, measure against this machine's floors (not a test)
 	$(BIN)/python -m benchmarks.bench

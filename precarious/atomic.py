@@ -11,21 +11,26 @@ from pathlib import Path
 from precarious.errors import WriteFailed
 
 
-def write_atomic(path: Path, text: str | Iterable[str | bytes]) -> None:
+def write_atomic(path: Path, text: str | Iterable[str | bytes], force: bool = False) -> None:
     """Write text (a string or chunks of one, as text or UTF-8 bytes) to a temporary file
     beside path, flush it to disk, then rename it over path. On any failure or interruption
     the temporary file is removed and path is untouched. A path that is a device or a pipe
-    (/dev/stdout, a FIFO) cannot be renamed over, so it is written directly."""
+    (/dev/stdout, a FIFO) cannot be renamed over, so it is written directly. A read-only
+    file is replaced only with `force`."""
     chunks = [text] if isinstance(text, str) else text
-    target = path.resolve() if path.is_symlink() else path  # keep the link, replace its file
     try:
+        target = path.resolve(strict=True) if path.is_symlink() else path  # keep the link
         mode = target.stat().st_mode
     except FileNotFoundError:
-        mode = None
+        target, mode = path.resolve() if path.is_symlink() else path, None
+    except RuntimeError:  # Python 3.11 says a symlink loop so
+        raise WriteFailed(str(path), "a symlink loop") from None
     except OSError as err:
         raise WriteFailed(str(path), err.strerror or str(err)) from err
     if mode is not None and stat.S_ISDIR(mode):
         raise WriteFailed(str(path), "is a directory")
+    if mode is not None and stat.S_ISREG(mode) and not mode & 0o222 and not force:
+        raise WriteFailed(str(path), "is read-only: --force replaces it")
     if mode is not None and not stat.S_ISREG(mode):
         _write_through(path, chunks)
         return

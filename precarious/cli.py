@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 import click
 
 from precarious import __version__
-from precarious.errors import Ambiguous, PrecariousError
+from precarious.errors import Ambiguous, PrecariousError, WriteFailed
 
 # The core is imported where a command needs it, not here: `--help` and a small
 # `list --json` start in little more than the interpreter's own time (see `make bench`).
@@ -108,6 +108,10 @@ talk_options = _options(
     ),
 )
 
+force_option = _meta_option(
+    "--force", key="force", is_flag=True, help="Let -o replace a read-only file."
+)
+
 FORMAT_HELP = {
     "table": "A table (the default on a terminal).",
     "tsv": "Tab-separated lines with a header (the default in a pipe).",
@@ -157,6 +161,13 @@ def output_options(*formats: str) -> Callable[[F], F]:
             help="TSV, CSV and tables without a header row.",
         ),
         _meta_option(
+            "--raw-cells",
+            key="raw_cells",
+            is_flag=True,
+            help="TSV and CSV cells as the page has them: by default a cell that starts with "
+            "= + - @ gets a leading ' so that no spreadsheet runs it as a formula.",
+        ),
+        _meta_option(
             "-o",
             "--output",
             key="output",
@@ -165,6 +176,7 @@ def output_options(*formats: str) -> Callable[[F], F]:
             help="Write to FILE instead of stdout, atomically: FILE ends up whole or "
             "unchanged ('-' is stdout). Without a format flag, FILE's extension names it.",
         ),
+        force_option,
     )
 
 
@@ -175,6 +187,7 @@ class Output(NamedTuple):
     fields: str | None
     headers: bool
     compact: bool
+    raw: bool  # TSV and CSV cells not defused
     file: str | None  # the file -o names; None for stdout
 
 
@@ -197,16 +210,25 @@ def _output(extensions: dict[str, str] | None = None) -> Output:
     if compact and fmt != "json":
         raise click.UsageError("--compact goes with --json")
     headers = not meta.get("precarious.no_headers")
-    return Output(fmt, meta.get("precarious.fields"), headers, compact, file)
+    raw = bool(meta.get("precarious.raw_cells"))
+    return Output(fmt, meta.get("precarious.fields"), headers, compact, raw, file)
 
 
 def _said(key: str) -> bool:
     return bool(click.get_current_context().meta.get(f"precarious.{key}"))
 
 
+def _say(message: str) -> None:
+    """One line on stderr, shown safe for a terminal (read.printable): a file's name or a
+    page's text cannot act on the terminal or forge a line."""
+    from precarious.read import printable
+
+    click.echo(f"precarious: {printable(message)}", err=True)
+
+
 def _fail(message: str) -> NoReturn:
     """One clear line on stderr, exit 1."""
-    click.echo(f"precarious: {message}", err=True)
+    _say(message)
     raise click.exceptions.Exit(1)
 
 
@@ -238,10 +260,9 @@ def _sources(paths: Sequence[str], corpus: str | None) -> list[str]:
     seeds = bundled_seeds()
     if sys.stderr.isatty() and not _said("quiet"):
         count = sum(n.endswith(".txt") for n in os.listdir(seeds))
-        click.echo(
-            f"precarious: reading the bundled sample ({_count(count, 'page')}); name a folder "
-            "or set PRECARIOUS_CORPUS",
-            err=True,
+        _say(
+            f"reading the bundled sample ({_count(count, 'page')}); name a folder "
+            "or set PRECARIOUS_CORPUS"
         )
     return [seeds]
 
@@ -280,19 +301,18 @@ def _report(
     shown_here = len(problems) if _said("verbose") else SHOWN
     if not _said("quiet") and (not lookup or _said("verbose")):
         for problem in problems[:shown_here]:
-            click.echo(f"precarious: {problem}", err=True)
+            _say(str(problem))
         rest = len(problems) - shown_here
         if rest > 0:
             more = "more " if shown_here else ""
-            click.echo(
-                f"precarious: {_count(rest, more + 'file')} could not be read as chapter pages; "
-                "'precarious check' names them",
-                err=True,
+            _say(
+                f"{_count(rest, more + 'file')} could not be read as chapter pages; "
+                "'precarious check' names them"
             )
     if not pages:
         if len(sources) == 1 and problems and not os.path.isdir(sources[0]):
             if _said("quiet"):
-                click.echo(f"precarious: {problems[0]}", err=True)
+                _say(str(problems[0]))
             raise click.exceptions.Exit(1)  # the one file named: its line says why
         _fail(f"no chapter pages found in {', '.join(shown(s) for s in sources)}")
 
@@ -331,12 +351,11 @@ def _index() -> Index | None:
             assert index is not None
             index.close()
             for note in index.notes:
-                click.echo(f"precarious: {note}", err=True)
+                _say(str(note))
             if index.dropped:
-                click.echo(
-                    f"precarious: {_count(index.dropped, 'row')} of the cache could not be "
-                    "read back: dropped, and read afresh",
-                    err=True,
+                _say(
+                    f"{_count(index.dropped, 'row')} of the cache could not be "
+                    "read back: dropped, and read afresh"
                 )
 
         ctx.call_on_close(close)
@@ -471,7 +490,7 @@ def _strict(
         return
     named = False
     for rid, codes in incomplete:
-        click.echo(f"precarious: --strict: {rid} is incomplete: {codes}", err=True)
+        _say(f"--strict: {rid} is incomplete: {codes}")
         named = True
     if named or problems:
         raise click.exceptions.Exit(1)
@@ -559,13 +578,15 @@ def _write(text: Text, file: str | None) -> None:
                     stream.write(piece.decode())
         except BrokenPipeError:
             raise _ReaderGone from None  # (click would make it exit 1)
+        except OSError as err:  # a full disk, say: the output's own failure
+            raise WriteFailed("standard output", err.strerror or str(err)) from None
         return
     from pathlib import Path  # (only a file to write needs these)
 
     from precarious.atomic import write_atomic
 
     try:
-        write_atomic(Path(file), text)
+        write_atomic(Path(file), text, force=_said("force"))
     except PrecariousError as err:
         _fail(str(err))
 
@@ -640,7 +661,8 @@ def _emit(
         header, body = grid()
     else:
         header, body = by_path.grid(rows(), chosen or known)
-    _write(render.delimited_chunks(out.fmt, (header if out.headers else None, body)), out.file)
+    grid_ = (header if out.headers else None, body)
+    _write(render.delimited_chunks(out.fmt, grid_, out.raw), out.file)
 
 
 TABLE_EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".tsv": "tsv", ".csv": "csv"}
@@ -797,7 +819,8 @@ def blocks(args: tuple[str, ...], corpus: str | None, as_json: bool) -> None:
     elif _interactive():
         _draw(render.blocks_table(found, _width()))
     else:
-        _write(render.delimited("tsv", render.blocks_grid(found)), None)
+        # The page's lines as they are: this view shows the file, not values to compute on.
+        _write(render.delimited("tsv", render.blocks_grid(found), raw=True), None)
 
 
 @cli.command()
@@ -1003,6 +1026,7 @@ EXPORT_FORMATS = tuple(dict.fromkeys(EXPORT_EXTENSIONS.values()))
     metavar="FILE",
     help="Write to FILE instead of stdout, atomically ('-' is stdout).",
 )
+@force_option
 @click.option(
     "--untitled",
     is_flag=True,
@@ -1068,7 +1092,7 @@ def export(
     _write(cite.citations_chunks(fmt, (cite.citation_item(fmt, i) for i in chosen.items)), file)
     notes.flush("exported without")
     if not chosen.items and not _said("quiet"):
-        click.echo("precarious: nothing to export", err=True)
+        _say("nothing to export")
     _strict(strict, _incompletes(chosen.records), problems)
 
 
@@ -1093,16 +1117,12 @@ class _Notes:
             return
         shown = len(self.lines) if _said("verbose") else SHOWN
         for line in self.lines[:shown]:
-            click.echo(f"precarious: {line}", err=True)
+            _say(str(line))
         if len(self.lines) > shown:
             counts = "; ".join(f"{n} {kind}" for kind, n in self.kinds.most_common())
-            click.echo(
-                f"precarious: {len(self.lines)} entries {what} a field ({counts}); "
-                "--verbose names each",
-                err=True,
-            )
+            _say(f"{len(self.lines)} entries {what} a field ({counts}); --verbose names each")
         for line in self.summaries:
-            click.echo(f"precarious: {line}", err=True)
+            _say(str(line))
 
 
 @cli.command()
@@ -1125,11 +1145,8 @@ def cache(clear: bool, as_json: bool) -> None:
 
     if clear:
         removed = clear_cache()
-        click.echo(
-            f"precarious: removed the index ({_size(removed)})"
-            if removed
-            else "precarious: no index to remove",
-            err=True,
+        _say(
+            f"removed the index ({_size(removed)})" if removed else "precarious: no index to remove"
         )
         return
     facts = describe_cache()
@@ -1154,9 +1171,61 @@ class _ReaderGone(Exception):
     """The reader of stdout went away (`| head`): the command is done."""
 
 
+# Signals that end a run, what is said of each; the exit code is 128 + the signal's number.
+_SIGNALS = {"SIGINT": "interrupted", "SIGTERM": "terminated", "SIGHUP": "hung up"}
+
+
+class _Signalled(BaseException):
+    """A signal asked the run to end. Raised in the main thread by the handler, it unwinds
+    like Ctrl-C: temporary files removed, workers stopped, an output file left as it was."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum: int, _frame: object) -> None:
+    import signal
+
+    for name in _SIGNALS:  # one is enough: let the unwinding finish
+        signal.signal(getattr(signal, name), signal.SIG_IGN)
+    raise _Signalled(signum)
+
+
+@contextlib.contextmanager
+def _signals_end_the_run() -> Iterator[None]:
+    import signal
+
+    before = {}
+    with contextlib.suppress(ValueError):  # not the main thread: leave signals be
+        for name in _SIGNALS:
+            if hasattr(signal, name):
+                number = getattr(signal, name)
+                before[number] = signal.signal(number, _on_signal)
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: click's own handling, a quiet exit 130 on Ctrl-C, and one line (exit 1)
-    when stdout cannot be written (a full disk), never a traceback."""
+    """Entry point: click's own handling; SIGINT, SIGTERM and SIGHUP end the run cleanly
+    (exit 130, 143, 129); one line, never a traceback, for any failure: a failure to write
+    the output is said as one, any other names its path."""
+    with _signals_end_the_run():
+        try:
+            return _main(argv)
+        except _Signalled as signalled:
+            _silence_stdout()
+            import signal
+
+            name = signal.Signals(signalled.signum).name
+            _say(_SIGNALS.get(name, name))
+            return 128 + signalled.signum
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         try:
             result = cli.main(args=argv, prog_name="precarious", standalone_mode=False)
@@ -1171,18 +1240,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return 0
     except (click.Abort, KeyboardInterrupt):
-        click.echo("precarious: interrupted", err=True)
+        _say("interrupted")
         return 130
     except PrecariousError as err:  # while the output is made (records are made lazily)
-        click.echo(f"precarious: {err}", err=True)
+        _say(str(err))
         return 1
-    except OSError as err:  # only output is left to fail: files read raise our own errors
+    except MemoryError:
+        _say("out of memory; try --jobs 1, or a smaller corpus")
+        return 1
+    except OSError as err:
         _silence_stdout()
         if err.errno == errno.EPIPE:  # the reader went away (`| head`): done, as it asked
             return 0
-        click.echo(f"precarious: cannot write output: {err.strerror or err}", err=True)
+        _say(_os_error(err))
         return 1
     return result if isinstance(result, int) else 0
+
+
+def _os_error(err: OSError) -> str:
+    """An OSError that escaped as one line: its path when it has one, and the cause."""
+    from precarious.read import printable, shown
+
+    if err.errno == errno.EMFILE:
+        return "too many open files (the limit is `ulimit -n`)"
+    what = err.strerror or str(err)
+    if err.filename is not None:
+        return f"{printable(shown(err.filename))}: {what}"
+    if sys.stdout.closed or err.errno in (errno.ENOSPC, errno.EIO):
+        return f"cannot write output: {what}"
+    return what
 
 
 def _silence_stdout() -> None:

@@ -55,9 +55,10 @@ class WriteFailed(PrecariousError):
 class WorkerFailed(PrecariousError):
     """A worker process ended abruptly: killed, by the out-of-memory killer say."""
 
-    def __init__(self) -> None:
+    def __init__(self, message: str | None = None) -> None:
         super().__init__(
-            "a worker process ended abruptly (killed, or out of memory?); run again, "
+            message
+            or "a worker process ended abruptly (killed, or out of memory?); run again, "
             "or with --jobs 1"
         )
 

@@ -22,9 +22,13 @@ SPACES: dict[int, str | None] = {c: " " for c in [*_ZS, *_CC, 0x2028, 0x2029]}
 INVISIBLE = (0x00AD, 0x200B, 0x2060, 0xFEFF)
 _CLEAN = str.maketrans(SPACES | dict.fromkeys(INVISIBLE))
 
-# A saved page is well under 1 MB; a file over this is not a page, and reading it whole
-# would cost its size in memory. It is skipped unread.
-MAX_BYTES = 32 * 1024 * 1024
+# Limits no saved page comes near (a page is some 10-50 KB, a few hundred lines, its longest
+# line a summary paragraph of a few thousand characters), so that no file can cost more
+# than some tens of MB of memory: a file over MAX_BYTES is skipped unread, one over the
+# others is skipped once read.
+MAX_BYTES = 8 * 1024 * 1024
+MAX_LINES = 20_000
+MAX_LINE = 100_000  # characters
 
 # UTF-32's BOMs first: the UTF-32-LE one starts with UTF-16-LE's.
 _BOMS = (
@@ -125,6 +129,7 @@ def page_from_text(text: str, name: str, path: str = "", encoding: str = "utf-8"
             notes.append(("mojibake", repaired))
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _bounded(text, path or name)
     raw = text.split("\n")
     open_end = raw[-1] != ""
     if not open_end:
@@ -138,6 +143,26 @@ def page_from_text(text: str, name: str, path: str = "", encoding: str = "utf-8"
     else:
         lines = _normalized(text, raw)
     return Page(name, path or name, text, lines, open_end, tuple(notes))
+
+
+def _bounded(text: str, where: str) -> None:
+    """UnreadableFile for a text beyond what any page holds (MAX_LINES, MAX_LINE): such a
+    file would cost far more to read than it could give."""
+    if len(text) <= MAX_LINE:
+        return  # (nearly every page: too short to break either limit)
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        raise UnreadableFile(
+            where,
+            f"{lines:,} lines, more than a saved page has (the limit is {MAX_LINES:,}): skipped",
+        )
+    longest = max(map(len, text.split("\n")))
+    if longest > MAX_LINE:
+        raise UnreadableFile(
+            where,
+            f"a line of {longest:,} characters, longer than a saved page has (the limit is "
+            f"{MAX_LINE:,}): skipped",
+        )
 
 
 _UNICODE = frozenset({"utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"})
@@ -157,6 +182,36 @@ def _normalized(text: str, raw: list[str]) -> tuple[str, ...]:
         " ".join(line.split()) if "  " in line or line[:1] == " " or line[-1:] == " " else line
         for line in raw
     )
+
+
+# What must not reach a terminal as it is: C0 and C1 controls (ESC starts the sequences
+# that move the cursor or retitle the window), bidirectional overrides and isolates (which
+# reorder what follows), and line and paragraph separators (which forge a line).
+_UNSAFE = str.maketrans(
+    {
+        c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}")
+        for c in (
+            *range(0x00, 0x09),
+            *range(0x0B, 0x20),
+            *range(0x7F, 0xA0),
+            *range(0x202A, 0x202F),
+            *range(0x2066, 0x206A),
+            0x2028,
+            0x2029,
+            0x200E,
+            0x200F,
+            0x061C,
+        )
+    }
+)
+
+
+def printable(text: str) -> str:
+    """Text as it may go to a terminal or stderr: the characters that could act on the
+    terminal shown escaped ('\\x1b', '\\u202e'); a newline, too, where one line is meant."""
+    if text.isprintable():
+        return text
+    return text.translate(_UNSAFE).replace("\n", "\\n")
 
 
 def shown(path: str | os.PathLike[str]) -> str:

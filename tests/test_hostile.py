@@ -74,17 +74,20 @@ def test_utf16_with_a_bom_is_decoded(tmp_path: Path, encoding: str) -> None:
         assert second[key] == first[key]
 
 
-def test_a_single_ten_megabyte_line(tmp_path: Path) -> None:
-    """Read, found not to be a page, reported; and a page with a 10 MB summary line works."""
-    huge = b"x" * 10_000_000
-    folder = corpus_with(tmp_path, "oneline.txt", huge)
+def test_a_line_or_a_page_beyond_any_real_one_is_refused(tmp_path: Path) -> None:
+    """A 2 MB line, and 8 million short lines under the size limit: each refused once read,
+    in one line, and the run goes on (no page comes near 20,000 lines or 100,000
+    characters a line)."""
+    folder = corpus_with(tmp_path, "oneline.txt", b"x" * 2_000_000)
+    (folder / "lines.txt").write_bytes(GOOD + b"- a\n" * 1_500_000)
     code, ids, stderr = listed(folder)
     assert (code, ids) == (0, [CH4])
-    assert stderr.startswith(f"precarious: {folder / 'oneline.txt'}: not a Cambridge Core")
-    long_summary = GOOD.replace(b"At the beginning of 1926", huge + b" At the beginning of 1926")
-    (folder / "long.txt").write_bytes(long_summary)
-    result = CliRunner().invoke(cli, ["show", str(folder / "long.txt"), "--json"])
-    assert json.loads(result.stdout)["summary"]["paragraphs"][0].startswith("x" * 1000)
+    assert sorted(stderr.splitlines()) == [
+        f"precarious: {folder / 'lines.txt'}: 1,500,039 lines, more than a saved page has "
+        "(the limit is 20,000): skipped",
+        f"precarious: {folder / 'oneline.txt'}: a line of 2,000,000 characters, longer than "
+        "a saved page has (the limit is 100,000): skipped",
+    ]
 
 
 def test_a_file_over_the_size_limit_is_skipped_unread(tmp_path: Path) -> None:

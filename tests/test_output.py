@@ -36,7 +36,7 @@ def test_a_full_disk_is_one_line_and_exit_1(
     lines = [x for x in result.stderr.splitlines() if "exported as" not in x]
     assert len(lines) == 1, result.stderr
     assert lines[0] in (
-        "precarious: cannot write output: No space left on device",
+        "precarious: cannot write standard output: No space left on device",
         "precarious: cannot write /dev/full: No space left on device",
     )
 

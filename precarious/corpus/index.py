@@ -139,6 +139,8 @@ class Index:
         self.notes: list[str] = []
         if memory:
             self.db = sqlite3.connect(":memory:", isolation_level=None)
+            # Its temporary tables in memory too: never spilled to a $TMPDIR that may be full.
+            self.db.execute("PRAGMA temp_store = MEMORY")
             self.db.executescript(_SCHEMA)
         else:
             self._open()

@@ -8,10 +8,18 @@ last reading, when none of its folders changed since, else one made now (and kep
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from precarious.errors import Ambiguous, NotAChapter, NotFound, PrecariousError, UnreadableFile
+from precarious.errors import (
+    Ambiguous,
+    NotAChapter,
+    NotFound,
+    PrecariousError,
+    UnreadableFile,
+    temporary_files,
+)
 
 if TYPE_CHECKING:
     from precarious.corpus.index import Index
@@ -208,7 +216,8 @@ def open_shelf(
     corpus = Corpus(roots, "none", jobs, index, progress, folders=True)
     kept = corpus.keep(index) if index is not None else None
     if index is None or kept is None:  # no index, or one that cannot keep it: in memory
-        index = Index(memory=True)
-        kept = corpus.keep(index, settled=False)
+        with temporary_files(sqlite3.Error, OSError):  # memory full: one line, as for files
+            index = Index(memory=True)
+            kept = corpus.keep(index, settled=False)
     assert kept is not None  # (an index in memory keeps it)
     return Shelf(index, kept, corpus)

@@ -14,7 +14,7 @@ import os
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
@@ -24,7 +24,7 @@ from precarious.corpus import books as shelf
 from precarious.corpus.grouping import Grouping, Reads, reads
 from precarious.corpus.keys import Key, contents_from, contents_text, key_from, key_of, key_text
 from precarious.corpus.walk import Source, sources, stat_of
-from precarious.errors import PrecariousError, WorkerFailed, temporary_files
+from precarious.errors import PrecariousError, UnreadableFile, WorkerFailed, temporary_files
 from precarious.read import page_from_text, read_file, shown
 from precarious.record import Entry, Record
 
@@ -67,6 +67,8 @@ def make(source: Source, fmt: str, keep: bool = False) -> Made | PrecariousError
     except PrecariousError as err:
         # Without its traceback: its frames would keep the page's text alive.
         return err.with_traceback(None)
+    except MemoryError:  # this page, not the run (under a memory limit, say)
+        return UnreadableFile(where, "out of memory reading it: skipped")
     return made(record, fmt, read.identity, read.steady, keep)
 
 
@@ -488,7 +490,8 @@ def _one_ahead(started: Iterable[Iterator[T]]) -> Iterator[T]:
 @contextmanager
 def _mapper(jobs: int) -> Iterator[_Run]:
     """map(work, items) in this process, or by a pool of `jobs` processes (a window's map
-    started now, gone through later)."""
+    started now, gone through later). Interrupted (a signal, Ctrl-C, an error), the workers
+    are stopped at once rather than let finish; they also end if this process is killed."""
     if jobs <= 1:
         yield map
         return
@@ -500,8 +503,44 @@ def _mapper(jobs: int) -> Iterator[_Run]:
 
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     chunk = max(1, _WINDOW // (4 * jobs))
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
+    )
     try:
-        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            yield lambda work, items: pool.map(work, items, chunksize=chunk)
+        yield lambda work, items: pool.map(work, items, chunksize=chunk)
     except BrokenProcessPool:  # a worker killed, by the out-of-memory killer say
+        _stop(pool)
         raise WorkerFailed from None
+    except RuntimeError as err:  # "can't start new thread": no memory left for one
+        _stop(pool)
+        raise WorkerFailed(f"cannot start a worker ({err}); run with --jobs 1") from None
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _stop(pool: Any) -> None:
+    """Stop a pool's workers now, their work unfinished."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with suppress(OSError, ValueError):
+            process.terminate()
+
+
+def _worker_start(parent: int) -> None:
+    """A worker leaves Ctrl-C and the run's end to its parent, and dies with it: a parent
+    killed outright (SIGKILL) must not leave workers waiting for work forever."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    with suppress(Exception):  # Linux only: prctl(PR_SET_PDEATHSIG, SIGTERM)
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent was gone already
+        os._exit(1)

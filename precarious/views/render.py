@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from precarious.corpus.books import CorpusBook, book_dict, entry_text, splice_text, toc
 from precarious.corpus.books import pages_text as key_pages_text
+from precarious.read import printable
 from precarious.record import (
     SPLIT_GUESSES,
     Book,
@@ -223,18 +224,31 @@ def _cell(value: object) -> str:
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def delimited(fmt: str, grid: Grid) -> str:
+def delimited(fmt: str, grid: Grid, raw: bool = False) -> str:
     """A grid as 'tsv' or 'csv'."""
-    return "".join(delimited_chunks(fmt, grid))
+    return "".join(delimited_chunks(fmt, grid, raw))
 
 
-def delimited_chunks(fmt: str, grid: Grid) -> Iterator[str]:
+def delimited_chunks(fmt: str, grid: Grid, raw: bool = False) -> Iterator[str]:
     """A grid as TSV or CSV, a row at a time. TSV: tab-separated lines with a header, a tab,
     newline or backslash inside a value written \\t, \\n or \\\\ (the linear TSV
-    convention). CSV: RFC 4180, CRLF line ends, quoted where needed, UTF-8 as is."""
+    convention). CSV: RFC 4180, CRLF line ends, quoted where needed, UTF-8 as is. Unless
+    `raw`, a cell a spreadsheet would run as a formula is defused (see `defused`)."""
     header, rows = grid
     head = [] if header is None else [header]
+    if not raw:
+        rows = ([defused(cell) for cell in row] for row in rows)
     return (_delimited_line(fmt, row) for row in itertools.chain(head, rows))
+
+
+# What makes a spreadsheet read a cell as a formula (OWASP's list): such a cell gets a
+# leading apostrophe, which spreadsheets show as text and hide.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defused(cell: str) -> str:
+    """'=cmd|…' → "'=cmd|…": a cell that would run as a formula in a spreadsheet, made text."""
+    return f"'{cell}" if cell.startswith(_FORMULA) else cell
 
 
 def _delimited_line(fmt: str, row: Sequence[str]) -> str:
@@ -330,6 +344,17 @@ def blocks_grid(blocks: Sequence[Block]) -> Grid:
 # -- terminal views (rich) ------------------------------------------------------------
 
 
+def _safe_text() -> Any:
+    """rich's Text, made of text shown safe for a terminal (read.printable): no string of a
+    page or a file name can move the cursor, retitle the window or reverse the line."""
+    from rich.text import Text
+
+    def text(value: str = "", style: str = "") -> Text:
+        return Text(printable(value), style=style)
+
+    return text
+
+
 def _rich(renderables: Sequence[RenderableType], width: int) -> str:
     from rich.console import Console
 
@@ -366,7 +391,8 @@ def records_table(
     (when the corpus holds several), the id (its shortest unique prefix), warnings and the
     summary heading."""
     from rich.table import Table
-    from rich.text import Text
+
+    Text = _safe_text()
 
     shown = {name for name, least in _RECORD_COLUMNS if width >= least}
     if not several_books:
@@ -418,7 +444,8 @@ def fields_table(
 ) -> str:
     """A table of the fields --fields names, one column each."""
     from rich.table import Table
-    from rich.text import Text
+
+    Text = _safe_text()
 
     from precarious.views.rows import cell
 
@@ -432,7 +459,8 @@ def fields_table(
 
 def record_panel(record: Record, width: int) -> str:
     from rich.table import Table
-    from rich.text import Text
+
+    Text = _safe_text()
 
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
@@ -451,7 +479,8 @@ def record_panel(record: Record, width: int) -> str:
 
 def blocks_table(blocks: Sequence[Block], width: int) -> str:
     from rich.table import Table
-    from rich.text import Text
+
+    Text = _safe_text()
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("Lines", justify="right", no_wrap=True)
@@ -483,7 +512,8 @@ def books_table(books: Sequence[CorpusBook], width: int, headers: bool = True) -
     """Title, year, pages and coverage always; subtitle, publisher and id as the width
     allows."""
     from rich.table import Table
-    from rich.text import Text
+
+    Text = _safe_text()
 
     wide = width >= 100
     table = Table(box=None, header_style="bold", pad_edge=False, show_header=headers)
@@ -560,11 +590,12 @@ def toc_grid(book: CorpusBook) -> Grid:
 
 def toc_table(book: CorpusBook, width: int, headers: bool = True) -> str:
     from rich.table import Table
-    from rich.text import Text
+
+    Text = _safe_text()
 
     year = f", {book.print_year}" if book.print_year is not None else ""
     heading = Text(": ".join(x for x in (book.title, book.subtitle) if x), style="bold")
-    heading.append(f" ({book.publisher or 'publisher unknown'}{year})", style="")
+    heading.append(printable(f" ({book.publisher or 'publisher unknown'}{year})"), style="")
     table = Table(box=None, header_style="bold", pad_edge=False, show_header=headers)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Entry", ratio=3)
@@ -600,7 +631,8 @@ def check_grid(findings: Sequence[Finding]) -> Grid:
 
 def check_table(findings: Sequence[Finding], summary: str, width: int, headers: bool = True) -> str:
     from rich.table import Table
-    from rich.text import Text
+
+    Text = _safe_text()
 
     parts: list[RenderableType] = []
     if findings:
