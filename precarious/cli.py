@@ -670,10 +670,10 @@ TABLE_EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".tsv": "tsv", ".csv": "
 
 def _in_book(loaded: Corpus, book: str | None) -> CorpusBook | None:
     """The book --book names, or None for all."""
-    from precarious.corpus.lookup import find_book
-
     if book is None:
         return None
+    from precarious.corpus.lookup import find_book
+
     try:
         return find_book(loaded.books(), book)
     except PrecariousError as err:
@@ -707,7 +707,6 @@ def list_command(
       precarious list --nl | jq -c 'select(.warnings | length > 0) | .id'
     """
     from precarious.views import render
-    from precarious.views import rows as by_path
 
     out = _output()
     fast = out.fmt in ("json", "jsonl") and not out.fields and not out.compact
@@ -728,6 +727,8 @@ def list_command(
         _write(render.records_chunks(out.fmt, items()), out.file)
     else:
         import orjson
+
+        from precarious.views import rows as by_path
 
         records = (orjson.loads(item) for item in items())
         several = len(loaded.books()) > 1 if within is None else False
@@ -1184,29 +1185,34 @@ class _Signalled(BaseException):
         self.signum = signum
 
 
-def _on_signal(signum: int, _frame: object) -> None:
-    import signal
+def _signals() -> Any:
+    """_signal, not signal: the same functions without the enums, which cost start-up time."""
+    import _signal  # type: ignore[import-not-found]
 
+    return _signal
+
+
+def _on_signal(signum: int, _frame: object) -> None:
+    _signal = _signals()
     for name in _SIGNALS:  # one is enough: let the unwinding finish
-        signal.signal(getattr(signal, name), signal.SIG_IGN)
+        _signal.signal(getattr(_signal, name), _signal.SIG_IGN)
     raise _Signalled(signum)
 
 
 @contextlib.contextmanager
 def _signals_end_the_run() -> Iterator[None]:
-    import signal
-
+    _signal = _signals()
     before = {}
     with contextlib.suppress(ValueError):  # not the main thread: leave signals be
         for name in _SIGNALS:
-            if hasattr(signal, name):
-                number = getattr(signal, name)
-                before[number] = signal.signal(number, _on_signal)
+            if hasattr(_signal, name):
+                number = getattr(_signal, name)
+                before[number] = _signal.signal(number, _on_signal)
     try:
         yield
     finally:
         for number, handler in before.items():
-            signal.signal(number, handler)
+            _signal.signal(number, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1218,10 +1224,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _main(argv)
         except _Signalled as signalled:
             _silence_stdout()
-            import signal
-
-            name = signal.Signals(signalled.signum).name
-            _say(_SIGNALS.get(name, name))
+            _signal = _signals()
+            said = (s for n, s in _SIGNALS.items() if getattr(_signal, n, None) == signalled.signum)
+            _say(next(said, "ended by a signal"))
             return 128 + signalled.signum
 
 

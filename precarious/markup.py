@@ -17,13 +17,13 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 # What only markdown writes: an ATX heading, a link or image, strong emphasis, a backslash
-# escape, a '*' or '+' bullet, a setext underline, an HTML tag.
-_SIGNS = re.compile(
+# escape, a '*' or '+' bullet, a setext underline, an HTML tag. (Compiled when a page first
+# has one of the _HINTS: most never do.)
+_SIGNS = (
     r"^ {0,3}#{1,6}[ \t]|\]\([^)\s]*\)|\*\*\S|__\S|\\[-.*_#+!\[\]()`>]|^ {0,3}[*+][ \t]+\S"
-    r"|^ {0,3}=+[ \t]*$|</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?>",
-    re.MULTILINE,
+    r"|^ {0,3}=+[ \t]*$|</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?>"
 )
-_TAG = re.compile(r"<[^<>]*>")
+_TAG = r"<[^<>]*>"
 
 
 # What a markdown page holds: a link, a heading or strong emphasis, looked for first because
@@ -35,7 +35,7 @@ _HINTS = (("]", "]("), ("#", "#"), ("*", "**"))
 def is_markdown(text: str) -> bool:
     """Whether the text carries markup only markdown writes."""
     hinted = any(char in text and hint in text for char, hint in _HINTS)
-    return hinted and _SIGNS.search(text) is not None
+    return hinted and re.search(_SIGNS, text, re.MULTILINE) is not None
 
 
 @cache
@@ -65,7 +65,7 @@ def plain_lines(text: str, count: int) -> list[str]:
         elif token.type in ("fence", "html_block"):
             body = token.content.split("\n")
             first = token.map[0] + (token.type == "fence")  # after the opening fence
-            _place(out, [first, token.map[1]], [_TAG.sub("", line) for line in body])
+            _place(out, [first, token.map[1]], [re.sub(_TAG, "", line) for line in body])
     return out
 
 

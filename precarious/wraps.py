@@ -29,23 +29,36 @@ if TYPE_CHECKING:
 
 MAX_WIDTH = 100  # wider lines are not wrapped by anyone
 MIN_WIDTH = 40  # narrower is no wrap column but a page of short lines
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_ABBREVIATION = re.compile(
-    r"(?:^|[\s(])(?:\w|dr|mr|mrs|ms|st|prof|jr|sr|pp|vol|ed|eds|no)\.$", re.I
-)
-_BARE = re.compile(r"[^\W\d_]+")
-_HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 # Prefixes that make hyphenated compounds ('pre-eminence', 'co-operation').
 _PREFIXES = frozenset("anti co counter ex neo non post pre pro quasi re self semi".split())
 # How common a word must be to count as one (in pyspellchecker's counts): rarer entries of
 # the list are as often names and misspellings.
 _WORD_FLOOR = 50
-# A line that stops mid-sentence: a comma, a hyphen or dash, or a word no sentence ends on.
-_OPEN = re.compile(
-    r"(?:[,:\-–—/]|\b(?:a|an|the|of|and|or|to|in|on|at|by|for|from|with|as|that|which|its|"
-    r"his|her|their|is|was|were|be|been|not|but|into|than|this|these|those))$",
-    re.IGNORECASE,
-)
+
+
+class _Patterns:
+    """The patterns of a wrapped page, compiled when a page first looks wrapped (most never
+    do, and compiling them would cost every run its start-up)."""
+
+    def __init__(self) -> None:
+        self.word = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+        self.bare = re.compile(r"[^\W\d_]+")
+        self.hyphenated = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+        self.abbreviation = re.compile(
+            r"(?:^|[\s(])(?:\w|dr|mr|mrs|ms|st|prof|jr|sr|pp|vol|ed|eds|no)\.$", re.I
+        )
+        # A line that stops mid-sentence: a comma, a hyphen or dash, or a word no sentence
+        # ends on.
+        self.open = re.compile(
+            r"(?:[,:\-–—/]|\b(?:a|an|the|of|and|or|to|in|on|at|by|for|from|with|as|that|which|"
+            r"its|his|her|their|is|was|were|be|been|not|but|into|than|this|these|those))$",
+            re.IGNORECASE,
+        )
+
+
+@cache
+def _re() -> _Patterns:
+    return _Patterns()
 
 
 class Unwrapped(NamedTuple):
@@ -127,11 +140,11 @@ def _after(lines: tuple[str, ...], i: int) -> str:
 def _ends_sentence(head: str, tail: str) -> bool:
     """A line that ends a sentence (not an initial or an abbreviation) before a capital."""
     bare = head.rstrip("'’”\")")
-    return bare[-1:] in ".!?" and tail[:1].isupper() and _ABBREVIATION.search(bare) is None
+    return bare[-1:] in ".!?" and tail[:1].isupper() and _re().abbreviation.search(bare) is None
 
 
 def _mid_sentence(head: str, tail: str) -> bool:
-    if _OPEN.search(head):
+    if _re().open.search(head):
         return True
     return (tail[:1].islower() or tail[:1].isdigit()) and head[-1:] not in ".!?"
 
@@ -143,8 +156,8 @@ class _Hyphens:
     def __init__(self, lines: tuple[str, ...], cuts: list[int]) -> None:
         self.words: Counter[str] = Counter()
         for line in lines:
-            self.words.update(w.casefold() for w in _WORD.findall(line))
-            self.words.update(w.casefold() for w in _HYPHENATED.findall(line))
+            self.words.update(w.casefold() for w in _re().word.findall(line))
+            self.words.update(w.casefold() for w in _re().hyphenated.findall(line))
         pieces = [
             self._pieces(lines[i], lines[i + 1]) for i in cuts if _hyphen(lines[i], lines[i + 1])
         ]
@@ -156,8 +169,8 @@ class _Hyphens:
     @staticmethod
     def _pieces(head: str, tail: str) -> tuple[str, str]:
         """The word pieces either side of the cut (a possessive's 's left off)."""
-        left = _WORD.findall(head[:-1])
-        right = _BARE.findall(tail)
+        left = _re().word.findall(head[:-1])
+        right = _re().bare.findall(tail)
         return (left[-1].casefold() if left else ""), (right[0].casefold() if right else "")
 
     def _broken(self, a: str, b: str, sure: bool = True) -> bool:

@@ -8,7 +8,6 @@ last reading, when none of its folders changed since, else one made now (and kep
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -216,6 +215,8 @@ def open_shelf(
     corpus = Corpus(roots, "none", jobs, index, progress, folders=True)
     kept = corpus.keep(index) if index is not None else None
     if index is None or kept is None:  # no index, or one that cannot keep it: in memory
+        import sqlite3
+
         with temporary_files(sqlite3.Error, OSError):  # memory full: one line, as for files
             index = Index(memory=True)
             kept = corpus.keep(index, settled=False)
