@@ -449,20 +449,21 @@ def _mid_summary(o: Original) -> tuple[str, dict[str, Any]] | None:
     return joined([*o.lines[:last], paragraph[:cut]], True), label
 
 
-@kind("capture cut before the Type line")
-def _before_type(o: Original) -> tuple[str, dict[str, Any]] | None:
-    at = _first(o, "type")
-    if at is None or o.open_end:
-        return None
-    return joined(o.lines[:at], False), keeping(o, range(at))
+def _cut_before(block: str) -> Make:
+    """A capture that stops at a line break right before a block (its Type, its
+    Information)."""
+
+    def make(o: Original) -> tuple[str, dict[str, Any]] | None:
+        at = _first(o, block)
+        if at is None or o.open_end:
+            return None
+        return joined(o.lines[:at], False), keeping(o, range(at))
+
+    return make
 
 
-@kind("capture cut before Information")
-def _before_information(o: Original) -> tuple[str, dict[str, Any]] | None:
-    at = _first(o, "information")
-    if at is None or o.open_end:
-        return None
-    return joined(o.lines[:at], False), keeping(o, range(at))
+KINDS["capture cut before the Type line"] = _cut_before("type")
+KINDS["capture cut before Information"] = _cut_before("information")
 
 
 # -- scoring -------------------------------------------------------------------------------
