@@ -101,6 +101,27 @@ def test_the_truth_check_can_fail(corpus: Path) -> None:
     assert len(mismatches(load_truth(corpus), records)) >= 1
 
 
+def test_a_cut_page_may_leave_a_value_null_but_never_state_another() -> None:
+    want = {
+        "number": None, "title": "Conclusions", "pages": ["360", "369"],
+        "book": "The Popular Welfare: Imperial religion, 1765–83", "publisher": None,
+        "print_year": None, "published_online": None, "paragraphs": 3, "cut": True,
+    }  # fmt: skip
+    book = {"title": "The Popular Welfare", "subtitle": None, "publisher": None}
+    record = {
+        "id": "p", "number": None, "title": "Conclusions", "published_online": None,
+        "pages": {"first": "360", "last": None}, "summary": {"paragraphs": ["a", "b"]},
+        "book": {**book, "print_year": None},
+    }  # fmt: skip
+    assert mismatches({"p": want}, [record]) == []
+    assert mismatches({"p": {**want, "cut": False}}, [record]) != []
+    for book_title in ("The Popular", "The Popular Welfare: Imperial"):
+        record["book"]["title"] = book_title
+        assert mismatches({"p": want}, [record]) == [
+            f"p: book is {book_title!r}, the page states {want['book']!r}"
+        ]
+
+
 @pytest.mark.parametrize("fmt", ["--jsonl", "--json", "--tsv"])
 def test_two_jobs_give_the_same_bytes_as_one(corpus: Path, fmt: str) -> None:
     one = run("list", fmt, "--jobs", "1", str(corpus))
