@@ -208,7 +208,7 @@ def show(rows: list[Row], folder: Path, seeds: float, repeat: int) -> None:
     and by title words, against `list --json` on the seeds."""
     truth = load_truth(folder)
     page_id = next(iter(truth))
-    words = " ".join(str(next(r["title"] for r in truth.values() if r["title"])).split()[:2])
+    words = unique_words([str(r["title"]).casefold() for r in truth.values() if r["title"]])
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "XDG_CACHE_HOME": cache}
 
@@ -228,6 +228,16 @@ def show(rows: list[Row], folder: Path, seeds: float, repeat: int) -> None:
                     SHOW,
                 )
             )
+
+
+def unique_words(titles: list[str]) -> str:
+    """The words of the first title of three or more words that no other title holds all
+    of: a key that names one page (one naming many is answered by an error listing them)."""
+    for title in titles:
+        words = title.split()
+        if len(words) >= 3 and sum(all(w in t for w in words) for t in titles) == 1:
+            return " ".join(words)
+    raise SystemExit("bench: no title of the corpus is named by its own words alone")
 
 
 def table(rows: list[Row]) -> str:

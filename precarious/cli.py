@@ -477,7 +477,7 @@ def _shelf(sources: Sequence[str], fresh: bool = False) -> Shelf:
     finally:
         if bar is not None:
             bar.close()
-    _report(sources, found.problems, len(found), lookup=True)
+    _report(sources, found.problems, int(bool(found)), lookup=True)  # (no page: 0)
     return found
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import shutil
 import sqlite3
 import time
@@ -13,11 +14,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import precarious.corpus.index
 import precarious.corpus.run
 from precarious.cli import cli
 from precarious.corpus.index import Index, code_version, default_path
+from precarious.corpus.lookup import strategies
 from precarious.corpus.walk import Source
 from tests.conftest import SEEDS, copies
 
@@ -371,10 +375,24 @@ def test_a_corpus_changed_just_now_is_grouped_but_not_kept(
     assert grouped == [4, 4]
 
 
-def test_a_damaged_grouping_is_grouped_afresh(corpus: Path, grouped: list[int]) -> None:
+@pytest.mark.parametrize(
+    "damage", ["path = 'a text, not bytes'", "path = 3", "mtime = 'not a time'", "ino = 2.5"]
+)
+def test_a_damaged_grouping_is_grouped_afresh(
+    corpus: Path, grouped: list[int], damage: str
+) -> None:
     first = shown_json(corpus, "6")
     with sqlite3.connect(default_path()) as db:
-        db.execute("UPDATE corpora SET folders = 'not json'")
+        db.execute(f"UPDATE folders SET {damage}")
+    assert shown_json(corpus, "6") == first
+    assert shown_json(corpus, "6") == first
+    assert grouped == [3, 3]  # grouped again once, then kept again
+
+
+def test_an_index_missing_a_table_is_started_afresh(corpus: Path, grouped: list[int]) -> None:
+    first = shown_json(corpus, "6")
+    with sqlite3.connect(default_path()) as db:
+        db.execute("DROP TABLE folders")
     assert shown_json(corpus, "6") == first
     assert shown_json(corpus, "6") == first
     assert grouped == [3, 3]  # grouped again once, then kept again
@@ -431,3 +449,44 @@ def test_files_go_through_a_window_at_a_time(
     with sqlite3.connect(default_path()) as db:
         assert db.execute("SELECT count(*) FROM pages").fetchone() == (40,)
     assert lookups_before_the_first_page() == (8, 40)  # warm, the same
+
+
+# Characters at the edges of the ordering of text, where a range could go wrong.
+KEYS = st.sampled_from(
+    ["a", "b", "z", "0", "-", "/", "\x7f", "é", "\ud7ff", "\ue000", "\U0010ffff"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    ids=st.lists(st.text(KEYS, min_size=1, max_size=5), min_size=1, max_size=12, unique=True),
+    key=st.text(KEYS, min_size=1, max_size=3),
+    words=st.lists(st.sampled_from(["truce", "anglo", "é", "soviet"]), max_size=2),
+)
+def test_each_lookup_strategy_matches_what_it_says(
+    ids: list[str], key: str, words: list[str]
+) -> None:
+    """The SQL of each strategy against its meaning in Python: an id prefix is a range of
+    the index, title words look through the index of titles, on any text."""
+    db = sqlite3.connect(":memory:")
+    db.executescript(precarious.corpus.index._SCHEMA)
+    titles = [" ".join(ids[: i % 3] + words[i % 2 :]).casefold() for i in range(len(ids))]
+    db.executemany(
+        "INSERT INTO members VALUES (?, ?, '', '', ?, ?, NULL, NULL, ?, NULL, '')",
+        [(c, pos, rid, rid[::-1], folded) for c in (1, 2) for pos, (rid, folded) in
+         enumerate(zip(ids, titles, strict=True))],
+    )  # fmt: skip
+    meaning = {
+        "id": lambda i: ids[i] == key,
+        "id prefix": lambda i: ids[i].startswith(key) or ids[i][::-1].startswith(key),
+        "title words": lambda i: all(w in titles[i] for w in re.findall(r"\w+", key.casefold())),
+    }
+    for how, where, args in strategies(key):
+        if how in meaning:
+            found = db.execute(
+                f"SELECT pos FROM members WHERE corpus = ? AND ({where}) ORDER BY pos", (2, *args)
+            ).fetchall()
+            want = [i for i in range(len(ids)) if meaning[how](i)]
+            if how == "title words" and not re.findall(r"\w+", key):
+                want = []
+            assert [p for (p,) in found] == want, how

@@ -25,17 +25,17 @@ import zlib
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from precarious.corpus.grouping import Reads
-from precarious.corpus.walk import Stat, folder_state
+from precarious.corpus.walk import Stat
 
 if TYPE_CHECKING:
     from precarious.corpus.run import Made
 
 _SETTLED_NS = 2_000_000_000
 # The layout of the tables below: an index file of another layout is started afresh.
-_LAYOUT = 2
+_LAYOUT = 3
 _CORPORA_KEPT = 4
 
 _SCHEMA = """
@@ -45,14 +45,25 @@ CREATE TABLE IF NOT EXISTS pages (
 );
 CREATE TABLE IF NOT EXISTS corpora (
     id INTEGER PRIMARY KEY, roots TEXT NOT NULL, code TEXT NOT NULL, stored INTEGER NOT NULL,
-    folders TEXT NOT NULL, problems TEXT NOT NULL, books TEXT NOT NULL
+    problems TEXT NOT NULL, books TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS folders (
+    corpus INTEGER NOT NULL, path BLOB NOT NULL, dev INTEGER NOT NULL, ino INTEGER NOT NULL,
+    mtime INTEGER NOT NULL, ctime INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS folders_of ON folders (corpus);
 CREATE TABLE IF NOT EXISTS members (
     corpus INTEGER NOT NULL, pos INTEGER NOT NULL, path BLOB NOT NULL, stat TEXT NOT NULL,
     id TEXT NOT NULL, name TEXT NOT NULL, number INTEGER, title TEXT, folded TEXT NOT NULL,
     book TEXT, splice TEXT NOT NULL, PRIMARY KEY (corpus, pos)
 );
+CREATE INDEX IF NOT EXISTS members_by_id ON members (corpus, id);
+CREATE INDEX IF NOT EXISTS members_by_name ON members (corpus, name);
+CREATE INDEX IF NOT EXISTS members_by_title ON members (corpus, folded, pos);
 """
+
+
+_TABLES = {"pages", "corpora", "folders", "members"}
 
 
 def default_path() -> Path:
@@ -154,9 +165,10 @@ class Index:
                 os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             self.db = sqlite3.connect(self.path, timeout=0.5, isolation_level=None)
             (layout,) = self.db.execute("PRAGMA user_version").fetchone()
-            if layout != _LAYOUT:  # empty, or of another version of precarious: afresh
+            tables = self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            # Empty, of another version of precarious, or missing a table: afresh.
+            if layout != _LAYOUT or {name for (name,) in tables} != _TABLES:
                 self._clear()
-            self.db.execute("SELECT 1 FROM pages LIMIT 1").fetchone()
         except sqlite3.OperationalError:  # locked by another run, read-only: do without
             self.close()
         except (sqlite3.DatabaseError, OSError):  # not a database (any more): start afresh
@@ -288,29 +300,36 @@ class Index:
         """The stored grouping of a corpus of these roots, if none of its folders changed
         since (nor the code)."""
         rows = self._run(
-            "SELECT id, folders FROM corpora WHERE roots = ? AND code = ?",
-            (_roots(roots), code_version()),
+            "SELECT id FROM corpora WHERE roots = ? AND code = ?", (_roots(roots), code_version())
         )
         if not rows:
             return None
-        found, folders = rows[0]
-        try:
-            for path, state in json.loads(folders):
-                try:
-                    if folder_state(os.stat(path)) != tuple(state):
-                        return None
-                except OSError:
-                    return None
-        except (ValueError, TypeError):
-            self.dropped += 1
-            return None
+        (found,) = rows[0]
+        for path, *state in self._run(
+            "SELECT path, dev, ino, mtime, ctime FROM folders WHERE corpus = ?", (found,)
+        ):
+            try:
+                now = os.stat(_bytes(path))
+            except (OSError, TypeError, ValueError):  # gone, or a damaged row
+                return None
+            if [now.st_dev, now.st_ino, now.st_mtime_ns, now.st_ctime_ns] != state:
+                return None
         return int(found)
 
     def members(self, corpus: int, where: str = "", args: Sequence[Any] = ()) -> list[Any]:
         """Rows of a stored corpus's pages: (pos, id, number, title, book), `where` narrowing
         them (an SQL condition on id, name, number, folded, book)."""
         sql = "SELECT pos, id, number, title, book FROM members WHERE corpus = ?"
-        return self._run(f"{sql} AND ({where}) ORDER BY pos" if where else sql, (corpus, *args))
+        # Sorted here, not by ORDER BY: that would make SQLite walk the corpus in order
+        # rather than use the index on id.
+        return sorted(self._run(f"{sql} AND ({where})" if where else sql, (corpus, *args)))
+
+    def count(self, corpus: int, most: int = -1) -> int:
+        """How many pages a stored corpus has (at most `most` of them counted)."""
+        rows = self._run(
+            "SELECT count(*) FROM (SELECT 1 FROM members WHERE corpus = ? LIMIT ?)", (corpus, most)
+        )
+        return int(rows[0][0]) if rows else 0
 
     def member(self, corpus: int, pos: int) -> tuple[str, Stat, str] | None:
         """(path, stat, splice) of one page of a stored corpus."""
@@ -326,15 +345,17 @@ class Index:
             self.dropped += 1
             return None
 
-    def facts(self, corpus: int) -> tuple[list[Any], list[list[str]]]:
-        """A stored corpus's books (book_dict each, in order) and its problems."""
-        rows = self._run("SELECT books, problems FROM corpora WHERE id = ?", (corpus,))
+    def facts(self, corpus: int, column: Literal["books", "problems"]) -> list[Any]:
+        """A stored corpus's books (book_dict each, in order) or its problems."""
+        rows = self._run(f"SELECT {column} FROM corpora WHERE id = ?", (corpus,))
         try:
-            books, problems = rows[0]
-            return json.loads(books), json.loads(problems)
+            found = json.loads(rows[0][0])
         except (IndexError, ValueError, TypeError):
+            found = None
+        if not isinstance(found, list):
             self.dropped += 1
-            return [], []
+            return []
+        return found
 
     def keep_corpus(
         self,
@@ -354,17 +375,23 @@ class Index:
             with self.db:
                 self.db.execute("BEGIN")
                 found = self.db.execute(
-                    "INSERT INTO corpora (roots, code, stored, folders, problems, books)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO corpora (roots, code, stored, problems, books)"
+                    " VALUES (?, ?, ?, ?, ?)",
                     (
                         _roots(roots),
                         code_version(),
                         time.time_ns(),
-                        json.dumps(list(folders)),
                         json.dumps(list(problems)),
                         json.dumps(list(books), ensure_ascii=False),
                     ),
                 ).lastrowid
+                self.db.executemany(
+                    "INSERT INTO folders VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        (found, _key(path), dev, ino, mt, ct)
+                        for path, (dev, ino, _, mt, ct) in folders
+                    ),
+                )
                 self.db.executemany(
                     "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     ((found, *row) for row in members),
@@ -379,6 +406,7 @@ class Index:
                 ]
                 self.db.executemany("DELETE FROM corpora WHERE id = ?", old)
                 self.db.executemany("DELETE FROM members WHERE corpus = ?", old)
+                self.db.executemany("DELETE FROM folders WHERE corpus = ?", old)
         except sqlite3.DatabaseError:
             return None
         return int(found) if found is not None else None

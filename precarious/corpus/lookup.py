@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from precarious.errors import (
@@ -53,13 +54,36 @@ def strategies(key: str) -> list[tuple[str, str, tuple[Any, ...]]]:
     words = re.findall(r"\w+", key.casefold())
     # "4" is chapter 4; "004" (a leading zero) is an id prefix, never a number.
     number = key.isdigit() and str(int(key)) == key and len(key) < 10
+    after = _after(key)
+    prefix = "(id >= ? AND id < ?) OR (name >= ? AND name < ?)"
+    scan = "substr(id, 1, ?) = ? OR substr(name, 1, ?) = ?"  # (a KEY ending in U+10FFFF)
+    # Title words look through the index of folded titles alone (?1 is the corpus).
+    titles = " AND ".join(["instr(t.folded, ?) > 0"] * len(words))
     return [
         ("id", "id = ?", (key,)),
         ("chapter number", "number = ?" if number else "0", (int(key),) if number else ()),
         # In a nested corpus "004" still finds "bookA/004_c3ef…": the file name counts too.
-        ("id prefix", "substr(id, 1, ?) = ? OR substr(name, 1, ?) = ?", (len(key), key) * 2),
-        ("title words", " AND ".join(["instr(folded, ?) > 0"] * len(words)) or "0", tuple(words)),
+        ("id prefix", prefix, (key, after) * 2)
+        if after
+        else ("id prefix", scan, (len(key), key) * 2),
+        (
+            "title words",
+            f"pos IN (SELECT t.pos FROM members AS t WHERE t.corpus = ?1 AND {titles})"
+            if words
+            else "0",
+            tuple(words),
+        ),
     ]
+
+
+def _after(key: str) -> str | None:
+    """The first string after every string that starts with KEY: ids (and file names)
+    that start with KEY are a range of the index, where a substring would scan them all."""
+    if not key:
+        return None
+    last = ord(key[-1]) + 1
+    last = 0xE000 if 0xD800 <= last < 0xE000 else last  # (no surrogates in UTF-8)
+    return key[:-1] + chr(last) if last <= 0x10FFFF else None
 
 
 def describe(r: Page) -> str:
@@ -135,15 +159,21 @@ class Shelf:
 
     def __init__(self, index: Index, corpus: int, fresh: Corpus | None = None) -> None:
         self.index, self.corpus, self.fresh = index, corpus, fresh
-        books, problems = index.facts(corpus)
-        self.books = [BookFacts(*b) for b in books]
         self.problems: list[PrecariousError] = [
             (NotAChapter if kind == "not-a-chapter" else UnreadableFile)(path, reason)
-            for kind, path, reason in problems
+            for kind, path, reason in index.facts(corpus, "problems")
         ]
 
+    @cached_property
+    def books(self) -> list[BookFacts]:
+        """The corpus's books (read when --book names one: a page is found without them)."""
+        return [BookFacts(*b) for b in self.index.facts(self.corpus, "books")]
+
     def __len__(self) -> int:
-        return len(self.index.members(self.corpus))
+        return self.index.count(self.corpus)
+
+    def __bool__(self) -> bool:
+        return self.index.count(self.corpus, most=1) > 0
 
     def find(self, key: str, book: str | None = None) -> Page:
         """The page KEY names (in the book of this id), or NotFound / Ambiguous naming the
