@@ -34,6 +34,7 @@ from precarious.values import words, words_key
 # How a page joined its book, by rule: a page's `stage` (0: none).
 JOINED = (None, "book fields", "book title", "contents", "chapter title")
 _NONE = -1
+_SEVERAL = -2  # (a contents list printed by the pages of several books)
 
 
 def title_key(key: Key) -> str:
@@ -216,35 +217,44 @@ def by_book_title(g: Grouping) -> None:
 def by_contents(g: Grouping) -> None:
     """A page with no book title joins the one book whose titled pages print the same
     contents list; the first such page (by rule, then corpus order) is its evidence."""
-    books: dict[int, set[int]] = {}  # contents list → the books of titled pages printing it
-    first: dict[int, tuple[int, int]] = {}  # contents list → (rule, position) of the first
+    lists = len(g._clen)
+    book = array("i", [_NONE]) * lists  # contents list → the book of titled pages printing it
+    first = array("i", [_NONE]) * lists  # contents list → the first of those pages
     for pos, cid in enumerate(g._cid):
         stage = g.stage[pos]
         if cid != _NONE and stage in (1, 2):
-            books.setdefault(cid, set()).add(g.group[pos])
-            first[cid] = min(first.get(cid, (stage, pos)), (stage, pos))
+            gid = g.group[pos]
+            book[cid] = gid if book[cid] in (_NONE, gid) else _SEVERAL
+            at = first[cid]
+            if at == _NONE or (stage, pos) < (g.stage[at], at):
+                first[cid] = pos
     for pos, cid in enumerate(g._cid):
-        if g._tid[pos] == _NONE and cid != _NONE and len(books.get(cid, ())) == 1:
-            (gid,) = books[cid]
-            g._join(pos, gid, 3, first[cid][1])
+        if g._tid[pos] == _NONE and cid != _NONE and book[cid] >= 0:
+            g._join(pos, book[cid], 3, first[cid])
 
 
 def choose_contents(g: Grouping) -> None:
     """Each book's contents list: the one most of its pages print, then the longest, then
     that of the first page to join (by rule, then corpus order)."""
-    printed: dict[int, Counter[int]] = {}
+    lists = len(g._clen)
+    printed: Counter[int] = Counter()  # book * lists + contents list → pages printing it
     for pos, cid in enumerate(g._cid):
         gid = g.group[pos]
         if _NONE not in (cid, gid):
-            printed.setdefault(gid, Counter())[cid] += 1
-    best: dict[int, tuple[int, int, int, int]] = {}
+            printed[gid * lists + cid] += 1
+
+    def rank(pos: int) -> tuple[int, int, int, int]:
+        cid = g._cid[pos]
+        return (-printed[g.group[pos] * lists + cid], -g._clen[cid], g.stage[pos], pos)
+
+    best = array("i", [_NONE]) * len(g)  # book → the page whose list it is
     for pos, cid in enumerate(g._cid):
         gid = g.group[pos]
-        if _NONE not in (cid, gid):
-            rank = (-printed[gid][cid], -g._clen[cid], g.stage[pos], pos)
-            best[gid] = min(best.get(gid, rank), rank)
-    for gid, rank in best.items():
-        g.contents[gid] = rank[3]
+        if _NONE not in (cid, gid) and (best[gid] == _NONE or rank(pos) < rank(best[gid])):
+            best[gid] = pos
+    for gid, pos in enumerate(best):
+        if pos != _NONE:
+            g.contents[gid] = pos
 
 
 def by_chapter_title(g: Grouping) -> None:

@@ -5,7 +5,7 @@ Folders are walked folder by folder in name order (a folder's files before its
 subfolders); hidden files and folders are skipped; a folder reached again (through a
 symlink) is reported, not read twice; a file met twice (named twice, or through a symlink)
 is read once. The walk keeps names, not stats: a folder's listing holds each entry's name,
-kind and inode (which come with the listing) as one short string, given back as the walk
+kind and inode (which come with the listing) in a few long texts, given back as the walk
 goes; of the files met it keeps the inode numbers, 8 bytes each.
 """
 
@@ -126,8 +126,8 @@ class _Walk:
                 yield UnreadableFile(shown(folder), reason(err))
                 continue
             subfolders = []
-            while listing:  # from the end of the reversed listing: given back as it goes
-                name, _, code = listing.pop().partition("\0")
+            for entry in _entries(listing):
+                name, _, code = entry.partition("\0")
                 path = os.path.join(folder, name)
                 kind, dev, inode = code[0], device, int(code[2:])
                 through = linked or kind == "l"
@@ -188,11 +188,24 @@ def _kind(mode: int) -> str:
     return "d" if stat.S_ISDIR(mode) else "f" if stat.S_ISREG(mode) else "o"
 
 
+# Entries of a listing joined in one text: a folder of 100,000 files is then a hundred
+# texts rather than 100,000 small ones kept alive, interleaved with the run's own objects,
+# until the last of its files is read.
+_CHUNK = 1000
+
+
+def _entries(listing: list[str]) -> Iterator[str]:
+    """The entries of a listing in name order, each chunk let go once given back."""
+    while listing:
+        yield from listing.pop().split("/")  # (no name holds a slash)
+
+
 def _listing(folder: str) -> list[str]:
-    """A folder's entries that may matter, in reverse name order (to be popped), each as
-    'name\\0' + its kind (d folder, f file, l symlink, o other) + whether another spelling
-    of its suffix comes first in the folder and has its id (t, else -) + its inode. Names
-    sort before what follows them: no name holds a NUL, the smallest character."""
+    """A folder's entries that may matter, sorted by name, in chunks of _CHUNK joined by
+    '/', the last chunk first (to be popped). Each entry is 'name\\0' + its kind (d folder,
+    f file, l symlink, o other) + whether another spelling of its suffix comes first in the
+    folder and has its id (t, else -) + its inode. Names sort before what follows them: no
+    name holds a NUL, the smallest character."""
     out = []
     odd = False  # a .txt file spelt otherwise ("p.TXT")
     with os.scandir(folder) as entries:
@@ -216,8 +229,11 @@ def _listing(folder: str) -> list[str]:
     out.sort()
     if odd:
         out = [_spelling(out, entry) for entry in out]
-    out.reverse()
-    return out
+    chunks = []
+    while out:  # from the end, the small texts let go as the chunks are made
+        chunks.append("/".join(out[-_CHUNK:]))
+        del out[-_CHUNK:]
+    return chunks
 
 
 def _spelling(listing: list[str], entry: str) -> str:
