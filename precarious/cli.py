@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 import click
 
 from precarious import __version__
-from precarious.errors import Ambiguous, PrecariousError, WriteFailed
+from precarious.errors import PrecariousError, WriteFailed, counted
 
 # The core is imported where a command needs it, not here: `--help` and a small
 # `list --json` start in little more than the interpreter's own time (see `make bench`).
@@ -261,7 +261,7 @@ def _sources(paths: Sequence[str], corpus: str | None) -> list[str]:
     if sys.stderr.isatty() and not _said("quiet"):
         count = sum(n.endswith(".txt") for n in os.listdir(seeds))
         _say(
-            f"reading the bundled sample ({_count(count, 'page')}); name a folder "
+            f"reading the bundled sample ({counted(count, 'page')}); name a folder "
             "or set PRECARIOUS_CORPUS"
         )
     return [seeds]
@@ -306,7 +306,7 @@ def _report(
         if rest > 0:
             more = "more " if shown_here else ""
             _say(
-                f"{_count(rest, more + 'file')} could not be read as chapter pages; "
+                f"{counted(rest, more + 'file')} could not be read as chapter pages; "
                 "'precarious check' names them"
             )
     if not pages:
@@ -354,7 +354,7 @@ def _index() -> Index | None:
                 _say(str(note))
             if index.dropped:
                 _say(
-                    f"{_count(index.dropped, 'row')} of the cache could not be "
+                    f"{counted(index.dropped, 'row')} of the cache could not be "
                     "read back: dropped, and read afresh"
                 )
 
@@ -435,33 +435,19 @@ def _pick(key: str, sources: Sequence[str], book: str | None = None) -> Record:
 
 
 def _pick_all(keys: Sequence[str], sources: Sequence[str], book: str | None) -> list[Record]:
-    """The records the KEYs name, each once, in the order named. The corpus is read only
-    when a KEY is not the path of a page."""
-    from precarious.corpus.lookup import Stale, find_book
-    from precarious.read import shown
+    """The records the KEYs name (corpus.lookup.pick), the corpus read with a progress bar
+    only when a KEY is not the path of a page."""
+    from precarious.corpus.lookup import pick
 
-    shelf: Shelf | None = None
-    within: str | None = None
-    chosen: dict[str, Record] = {}
-    for key in keys:
-        if os.path.isdir(key) and key.casefold().endswith(".txt"):
-            _fail(f"{shown(key)}: is a directory, not a page")
-        try:
-            if os.path.exists(key) and not os.path.isdir(key):  # (a FIFO is refused)
-                record = _load([key], "none").record(0)
-            else:
-                if shelf is None:
-                    shelf = _shelf(sources)
-                    within = find_book(shelf.books, book).id if book is not None else None
-                try:
-                    record = shelf.record(shelf.find(key, within).pos)
-                except Stale:  # its page changed since the corpus was grouped: group afresh
-                    shelf = _shelf(sources, fresh=True)
-                    record = shelf.record(shelf.find(key, within).pos)
-        except PrecariousError as err:
-            _fail(str(err))
-        chosen.setdefault(record.id, record)
-    return list(chosen.values())
+    try:
+        return pick(
+            keys,
+            lambda fresh: _shelf(sources, fresh),
+            lambda path: _load([path], "none").record(0),
+            book,
+        )
+    except PrecariousError as err:
+        _fail(str(err))
 
 
 def _shelf(sources: Sequence[str], fresh: bool = False) -> Shelf:
@@ -505,10 +491,6 @@ def _incomplete(rid: str, codes: Iterable[str]) -> tuple[str, str] | None:
 def _incompletes(records: Iterable[Record]) -> Iterator[tuple[str, str]]:
     found = (_incomplete(r.id, (w.code for w in r.warnings)) for r in records)
     return (x for x in found if x is not None)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _width() -> int:
@@ -880,7 +862,7 @@ def toc_command(args: tuple[str, ...], corpus: str | None, book: str | None) -> 
       precarious toc truce ~/saved-pages --json | jq '.entries[] | select(.status == "missing")'
     """
     from precarious.corpus.books import toc_dict
-    from precarious.corpus.lookup import NAMED, describe_book, find_book, listing
+    from precarious.corpus.lookup import choose_book
     from precarious.views import render
 
     out = _output()
@@ -888,20 +870,8 @@ def toc_command(args: tuple[str, ...], corpus: str | None, book: str | None) -> 
     if len(keys) > 1 or (keys and book and keys[0] != book):
         raise click.UsageError("give the book once: as BOOK or as --book")
     books = _load(sources, "none").books()
-    text = keys[0] if keys else book
-    chosen: CorpusBook
     try:
-        if text is not None:
-            chosen = find_book(books, text)
-        elif len(books) == 1:
-            chosen = books[0]
-        else:
-            names = [describe_book(b) for b in books]
-            raise Ambiguous(
-                f"the corpus holds {len(names)} books; name one: {listing(names)}"
-                + ("; see 'precarious books'" if len(names) > NAMED else ""),
-                names,
-            )
+        chosen = choose_book(books, keys[0] if keys else book)
     except PrecariousError as err:
         _fail(str(err))
     _emit(
@@ -936,35 +906,18 @@ def check_command(paths: tuple[str, ...], corpus: str | None) -> None:
       precarious check --nl | jq -r '"\\(.path): \\(.code)"'
     """
     from precarious.views import render
-    from precarious.views.check import check
+    from precarious.views.check import check, report, summary
 
     out = _output()
     loaded = _read(_sources(paths, corpus), "warnings")
     findings = check(loaded)
-    flagged = len({f.id or f.path for f in findings})
-    files = len(loaded) + len(loaded.problems)
-    books = len(loaded.grouping)
-    counts = f"{_count(files, 'file')}, {_count(books, 'book')}"
-    summary = (
-        f"{_count(len(findings), 'finding')} on {flagged} of {counts}"
-        if findings
-        else f"No findings: {counts}."
-    )
-    listed = [f.to_dict() for f in findings]
-    report = {
-        "clean": not findings,
-        "files": files,
-        "pages": len(loaded),
-        "books": books,
-        "findings": listed,
-    }
     _emit(
         out,
-        lambda: report,
-        lambda: listed,
+        lambda: report(loaded, findings),
+        lambda: [f.to_dict() for f in findings],
         _schema_columns("check", "finding"),
         lambda: render.check_grid(findings),
-        lambda width: render.check_table(findings, summary, width, out.headers),
+        lambda width: render.check_table(findings, summary(loaded, findings), width, out.headers),
     )
     if findings:
         raise click.exceptions.Exit(1)
@@ -1085,7 +1038,7 @@ def export(
             )
     if chosen.untitled:
         notes.summary(
-            f"{_count(chosen.untitled, 'page')} without a title left out (--untitled exports them)"
+            f"{counted(chosen.untitled, 'page')} without a title left out (--untitled exports them)"
         )
     if chosen.copies:
         copies = "1 copy" if chosen.copies == 1 else f"{chosen.copies} copies"

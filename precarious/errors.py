@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+def counted(n: int, noun: str) -> str:
+    """'1 file', '3 files': a count in a message."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 class PrecariousError(Exception):
     """Base of every error precarious raises on purpose."""
 

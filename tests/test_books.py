@@ -7,9 +7,21 @@ from pathlib import Path
 import pytest
 
 from precarious.corpus.books import BookPage, toc
-from precarious.corpus.lookup import NAMED, find_book, listing
+from precarious.corpus.lookup import (
+    NAMED,
+    BookFacts,
+    Shelf,
+    Stale,
+    choose_book,
+    find_book,
+    listing,
+    open_shelf,
+    pick,
+)
+from precarious.corpus.run import Corpus
 from precarious.errors import Ambiguous, NotFound
 from precarious.record import Record
+from tests.conftest import SEEDS
 from tests.pagemaker import ALPHA, corpus, page
 
 
@@ -193,3 +205,55 @@ def test_listing_is_bounded() -> None:
     assert listing(["a", "b"]) == "a; b"
     assert listing([str(i) for i in range(NAMED)]) == "; ".join(str(i) for i in range(NAMED))
     assert listing(["a", "b", "c"], most=2) == "a; b; and 1 more"
+
+
+def test_pick_reads_a_path_as_its_page_and_looks_every_other_key_up() -> None:
+    opened: list[bool] = []
+
+    def shelf(fresh: bool) -> Shelf:
+        opened.append(fresh)
+        return open_shelf([str(SEEDS)], 1, None)
+
+    def page(path: str) -> Record:
+        return Corpus([path], "none").record(0)
+
+    ch6 = SEEDS / "004_c3effe51be84b58d.txt"
+    by_path = page(str(ch6))
+    assert by_path.number == 6
+    records = pick(["4", str(ch6), "4", by_path.id], shelf, page)
+    assert [r.number for r in records] == [4, by_path.number]  # each once, in order named
+    assert opened == [False]  # the corpus opened once, for the keys that are not paths
+    assert pick([str(ch6)], shelf, page) == [by_path]
+    assert opened == [False]
+    with pytest.raises(NotFound):
+        pick(["no such page"], shelf, page)
+    with pytest.raises(NotFound, match="no book matches 'no such book'"):
+        pick(["4"], shelf, page, book="no such book")
+
+
+def test_pick_groups_afresh_when_the_page_found_changed_since() -> None:
+    opened: list[bool] = []
+    real = open_shelf([str(SEEDS)], 1, None)
+
+    class Changed(Shelf):
+        def __init__(self) -> None:
+            self.__dict__.update(real.__dict__)
+
+        def record(self, pos: int) -> Record:
+            raise Stale("changed")
+
+    def shelf(fresh: bool) -> Shelf:
+        opened.append(fresh)
+        return real if fresh else Changed()
+
+    (record,) = pick(["4"], shelf, lambda path: pytest.fail("no KEY is a path"))
+    assert record.number == 4
+    assert opened == [False, True]
+
+
+def test_choose_book_takes_the_one_book_or_names_them_all() -> None:
+    books = [BookFacts(f"b{i}", f"Title {i}", None, 1977) for i in (1, 2)]
+    assert choose_book(books[:1], None) is books[0]
+    assert choose_book(books, "b2") is books[1]
+    with pytest.raises(Ambiguous, match="the corpus holds 2 books; name one: Title 1"):
+        choose_book(books, None)

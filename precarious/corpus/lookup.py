@@ -7,6 +7,7 @@ last reading, when none of its folders changed since, else one made now (and kep
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from functools import cached_property
@@ -149,6 +150,21 @@ def find_book(books: Sequence[T], text: str) -> T:
     raise _not_found(text, "book", [how for how, _ in tests], len(books), "precarious books")
 
 
+def choose_book(books: Sequence[T], text: str | None) -> T:
+    """The book TEXT names (find_book); with none named, the corpus's one book, or
+    Ambiguous naming them when it holds several."""
+    if text is not None:
+        return find_book(books, text)
+    if len(books) == 1:
+        return books[0]
+    names = [describe_book(b) for b in books]
+    raise Ambiguous(
+        f"the corpus holds {len(names)} books; name one: {listing(names)}"
+        + ("; see 'precarious books'" if len(names) > NAMED else ""),
+        names,
+    )
+
+
 class Stale(PrecariousError):
     """The page a lookup found changed since the corpus was grouped."""
 
@@ -225,6 +241,39 @@ class Shelf:
         key = key_from(cached.key, contents_from(cached.contents) if cached.contents else ())
         line = page_item("jsonl", cached.parts, splice_parts("jsonl", key, splice_from(splice)))
         return Record.from_dict(json.loads(line))
+
+
+def pick(
+    keys: Sequence[str],
+    shelf: Callable[[bool], Shelf],
+    page: Callable[[str], Record],
+    book: str | None = None,
+) -> list[Record]:
+    """The records the KEYs name, each once, in the order named. A KEY that is the path of
+    a page is that page (`page` reads it); any other is looked up in the corpus, in the
+    book --book names: `shelf(fresh)` opens it once, and afresh when the page found changed
+    since it was grouped. UnreadableFile, NotFound or Ambiguous when a KEY names none."""
+    from precarious.read import shown
+
+    opened: Shelf | None = None
+    within: str | None = None
+    chosen: dict[str, Record] = {}
+    for key in keys:
+        if os.path.isdir(key) and key.casefold().endswith(".txt"):
+            raise UnreadableFile(shown(key), "is a directory, not a page")
+        if os.path.exists(key) and not os.path.isdir(key):  # (a FIFO is refused when read)
+            record = page(key)
+        else:
+            if opened is None:
+                opened = shelf(False)
+                within = find_book(opened.books, book).id if book is not None else None
+            try:
+                record = opened.record(opened.find(key, within).pos)
+            except Stale:  # its page changed since the corpus was grouped: group afresh
+                opened = shelf(True)
+                record = opened.record(opened.find(key, within).pos)
+        chosen.setdefault(record.id, record)
+    return list(chosen.values())
 
 
 def open_shelf(

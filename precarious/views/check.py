@@ -8,7 +8,7 @@ overlap or run against the contents order.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -16,7 +16,7 @@ import orjson
 
 from precarious.corpus.books import BookPage, CorpusBook, entry_text, pages_text, splice_from
 from precarious.corpus.grouping import contents_key
-from precarious.errors import NotAChapter, PrecariousError
+from precarious.errors import NotAChapter, PrecariousError, counted
 from precarious.read import shown
 from precarious.record import SPLIT_GUESSES
 from precarious.values import page_key, words_key
@@ -62,6 +62,28 @@ def check(corpus: Corpus) -> list[Finding]:
         ]
         out += [Finding(code, message, path, rid) for code, message in shows.get(pos, ())]
     return out + [_problem(p) for p in corpus.problems]
+
+
+def report(corpus: Corpus, findings: Sequence[Finding]) -> dict[str, Any]:
+    """The check of a corpus as the JSON of `precarious check` (schemas/check.json)."""
+    return {
+        "clean": not findings,
+        "files": len(corpus) + len(corpus.problems),
+        "pages": len(corpus),
+        "books": len(corpus.grouping),
+        "findings": [f.to_dict() for f in findings],
+    }
+
+
+def summary(corpus: Corpus, findings: Sequence[Finding]) -> str:
+    """One line under the table: 'No findings: 3 files, 1 book.', or how many findings on
+    how many of them."""
+    files, books = len(corpus) + len(corpus.problems), len(corpus.grouping)
+    counts = f"{counted(files, 'file')}, {counted(books, 'book')}"
+    if not findings:
+        return f"No findings: {counts}."
+    flagged = len({f.id or f.path for f in findings})
+    return f"{counted(len(findings), 'finding')} on {flagged} of {counts}"
 
 
 def _problem(err: PrecariousError) -> Finding:
