@@ -229,6 +229,11 @@ def test_pick_reads_a_path_as_its_page_and_looks_every_other_key_up() -> None:
         pick(["no such page"], shelf, page)
     with pytest.raises(NotFound, match="no book matches 'no such book'"):
         pick(["4"], shelf, page, book="no such book")
+    for blank in ("", "  "):  # every id starts with it: an error, not all pages listed
+        with pytest.raises(NotFound, match="an empty KEY names no page"):
+            pick([blank], shelf, page)
+        with pytest.raises(NotFound, match="an empty book name names no book"):
+            pick(["4"], shelf, page, book=blank)
 
 
 def test_pick_groups_afresh_when_the_page_found_changed_since() -> None:

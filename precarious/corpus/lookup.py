@@ -135,6 +135,8 @@ def find_book(books: Sequence[T], text: str) -> T:
     """The book TEXT names: its id, an id prefix, or words of its title, subtitle and year
     (books are anything with id, title, subtitle and print_year)."""
     text = text.strip()
+    if not text:  # (every id starts with it)
+        raise NotFound("an empty book name names no book; see 'precarious books'")
     tests: list[tuple[str, Callable[[Any], bool]]] = [
         ("id", lambda b: b.id == text),
         ("id prefix", lambda b: b.id.startswith(text)),
@@ -195,6 +197,8 @@ class Shelf:
         """The page KEY names (in the book of this id), or NotFound / Ambiguous naming the
         candidates."""
         key = key.strip()
+        if not key:  # (every id starts with it)
+            raise NotFound("an empty KEY names no page; see 'precarious list'")
         within = " AND book = ?" if book is not None else ""
         hows = []
         for how, where, args in strategies(key):
