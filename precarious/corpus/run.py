@@ -252,7 +252,7 @@ class Corpus:
                 self.keys.add(result.key, result.contents)
                 self.grouping.add(result.reads)
                 file = source.file.encode("utf-8", "surrogateescape")
-                stat = str(list(result.identity[:5])).encode()
+                stat = str(list(result.identity[:5])).encode()  # (also its JSON: ints)
                 self.pages.append(self.store.add(frame([file, stat, *result.parts])))
             if progress is not None:
                 progress(done, max(done, total))
@@ -269,8 +269,6 @@ class Corpus:
     def keep(self, index: Index, settled: bool = True) -> int | None:
         """Keep this corpus's grouping in the index, for lookups (read with `folders`); its
         number there."""
-        import json
-
         from precarious.errors import NotAChapter
 
         assert self.folders is not None
@@ -293,7 +291,7 @@ class Corpus:
                 yield (
                     pos,
                     file,
-                    json.dumps(json.loads(stat)),
+                    stat.decode(),  # (JSON already, as pass 1 wrote it)
                     key.id,
                     key.id.rpartition("/")[2],
                     key.number,

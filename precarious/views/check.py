@@ -185,7 +185,7 @@ def _duplicates(book: CorpusBook) -> Generator[Found, None, list[BookPage]]:
 
         def show(page: BookPage) -> str:
             n = len(page.key.codes(page.splice.settled))
-            return f"{page.key.id} ({page.key.layout} layout, {n} warning{'' if n == 1 else 's'})"
+            return f"{page.key.id} ({page.key.layout} layout, {counted(n, 'warning')})"
 
         what = _what(best)
         for page in rest:
